@@ -1,0 +1,3 @@
+from nominations.cli import main
+
+main()

@@ -1,0 +1,56 @@
+"""Wire the adapters to the services from settings: the one place that knows every concrete part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from nominations.clock import Clock, FakeClock, SystemClock
+from nominations.db.engine import Database
+from nominations.mail.render import MailRenderer
+from nominations.services.participation import Participation
+from nominations.services.transitions import TransitionService
+from nominations.services.workflows import WorkflowSet
+from nominations.settings import Settings
+
+if TYPE_CHECKING:
+    from nominations.services.worker import Worker
+
+
+@dataclass
+class App:
+    settings: Settings
+    clock: Clock
+    db: Database
+    transitions: TransitionService
+    participation: Participation
+
+    def worker(self) -> Worker:
+        """A worker that fires this app's timers and sends its mail over SMTP."""
+        from nominations.mail.dispatch import OutboxDispatcher
+        from nominations.mail.transport import SmtpConfig
+        from nominations.services.worker import Worker, worker_id
+
+        dispatcher = OutboxDispatcher(
+            self.db,
+            self.clock,
+            SmtpConfig.from_settings(self.settings),
+            worker_id=worker_id(),
+            concurrency=self.settings.mail_concurrency,
+            lease=timedelta(seconds=self.settings.mail_lease_seconds),
+        )
+        return Worker(self.transitions, dispatcher)
+
+
+def clock_from(settings: Settings) -> Clock:
+    return FakeClock(settings.frozen_clock) if settings.frozen_clock else SystemClock()
+
+
+def build_app(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> App:
+    """Everything a command or a test needs, from settings (a clock or database may be given)."""
+    clock = clock or clock_from(settings)
+    db = db or Database(settings.database_url)
+    workflows = WorkflowSet()
+    transitions = TransitionService(db, clock, MailRenderer(), workflows, settings.base_url)
+    return App(settings, clock, db, transitions, Participation(db, clock, workflows))

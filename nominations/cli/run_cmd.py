@@ -1,0 +1,78 @@
+"""Commands that run things: the worker, the demo, the database schema."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from nominations.errors import SettingsError
+from nominations.settings import Settings, load_settings
+
+err = Console(stderr=True)
+
+
+def settings_or_exit() -> Settings:
+    """Load settings, or print the one line that says what is wrong and exit 2."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        err.print(f"settings: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Do what is due now, then exit.")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between polls when idle.", min=0.1)] = 5.0,
+) -> None:
+    """Fire due timers and send queued mail. Several may run at once; any may be killed."""
+    from nominations.bootstrap import build_app
+
+    app = build_app(settings_or_exit())
+    runner = app.worker()
+    if once:
+        report = asyncio.run(runner.run_until_idle())
+        print(
+            f"timers fired {report.timers.fired}, skipped {report.timers.skipped}, "
+            f"failed {report.timers.failed}; mail sent {report.sent}, retried {report.retried}, "
+            f"failed {report.failed}"
+        )
+        return
+    asyncio.run(runner.run_forever(poll))
+
+
+def db_init() -> None:
+    """Create the tables and the audit chain's first link (safe to run again)."""
+    from nominations.db.engine import Database
+
+    settings = settings_or_exit()
+    Database(settings.database_url).create_schema()
+    print(f"database ready: {settings.database_url}")
+
+
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")] = False,
+    out: Annotated[Path, typer.Option(help="Folder for the demo's database and mail.")] = Path("demo-output"),
+) -> None:
+    """Run a whole election on a fresh SQLite file, with real SMTP to a local capture server."""
+    from nominations.demo import run_demo
+
+    summary = run_demo(out, console=None if as_json else Console())
+    if as_json:
+        print(json.dumps(summary, sort_keys=True))
+    if not summary["audit_verified"]:
+        sys.exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the top-level app."""
+    app.command()(worker)
+    app.command()(demo)
+    db = typer.Typer(no_args_is_help=True, help="The database.")
+    db.command("init")(db_init)
+    app.add_typer(db, name="db")

@@ -1,0 +1,1 @@
+"""Counting: pure functions over ballots. No database, no network."""

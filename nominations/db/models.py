@@ -1,0 +1,178 @@
+"""The tables. Rows are plain records; the rules live in the domain and the services."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from nominations.db.types import UTCDateTime
+
+
+def _when(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable))
+
+
+class Network(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    coordinator_name: str
+    coordinator_email: str
+
+
+class Organisation(SQLModel, table=True):
+    """A member organisation; its voting contact casts its one vote."""
+
+    __table_args__ = (UniqueConstraint("network_id", "contact_email"),)
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True)
+    name: str
+    status: str = "active"  # active | lapsed | suspended
+    contact_name: str
+    contact_email: str
+    external_id: str | None = None
+
+
+class Partnership(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True)
+    name: str
+    contact_name: str
+    contact_email: str
+
+
+class Vacancy(SQLModel, table=True):
+    """A seat a partnership asked the network to fill, and where its workflow stands."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True)
+    partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    workflow: str = "vacancy"
+    status: str = Field(index=True)
+    version: int = 1
+    title: str
+    kind: str = "representative"  # representative | expert
+    seats: int = 1
+    terms_of_reference: str = Field(default="", sa_column=Column(Text, nullable=False))
+    membership_details: str = Field(default="", sa_column=Column(Text, nullable=False))
+    knowledge_skills: str = Field(default="", sa_column=Column(Text, nullable=False))
+    time_commitment: str = ""
+    meeting_schedule: str = Field(default="", sa_column=Column(Text, nullable=False))
+    equality_sector: str | None = None
+    term_months: int = 24
+    created_at: datetime | None = _when(nullable=False)
+    nominations_close_at: datetime | None = _when()
+    voting_close_at: datetime | None = _when()
+
+
+class ElectorateMember(SQLModel, table=True):
+    """The roll of a vacancy, frozen when its call for nominations opens."""
+
+    vacancy_id: int = Field(foreign_key="vacancy.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    contact_name: str
+    contact_email: str
+
+
+class Nomination(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")  # the proposer
+    nominee_name: str
+    nominee_email: str
+    statement: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = "valid"  # valid | withdrawn | invalid
+    created_at: datetime | None = _when(nullable=False)
+
+
+class VoteRecord(SQLModel, table=True):
+    """The register of who voted. Nothing links it to a ballot paper."""
+
+    vacancy_id: int = Field(foreign_key="vacancy.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+
+
+class BallotPaper(SQLModel, table=True):
+    """One secret ballot: a random id, the vacancy, the ranked nomination ids. No time, no voter."""
+
+    __table_args__ = {"sqlite_with_rowid": False}
+    id: str = Field(primary_key=True, max_length=32)
+    vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
+    choices: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class ElectionResult(SQLModel, table=True):
+    vacancy_id: int = Field(foreign_key="vacancy.id", primary_key=True)
+    method: str
+    seed: str
+    winners: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Timer(SQLModel, table=True):
+    """A deadline or reminder: fires `trigger` on the entity at `due_at`, once."""
+
+    __table_args__ = (Index("ix_timer_due", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str
+    entity_id: int = Field(index=True)
+    name: str
+    trigger: str
+    due_at: datetime | None = _when(nullable=False)
+    status: str = "pending"  # pending | fired | skipped | cancelled | failed
+    fired_at: datetime | None = _when()
+    outcome: str | None = None
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An email rendered inside a transition's transaction, sent after commit by the worker."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str
+    entity_id: int = Field(index=True)
+    template: str
+    to_name: str
+    to_email: str
+    subject: str
+    text_body: str = Field(sa_column=Column(Text, nullable=False))
+    html_body: str = Field(sa_column=Column(Text, nullable=False))
+    message_id: str = Field(unique=True)
+    status: str = "queued"  # queued | sent | failed
+    attempts: int = 0
+    created_at: datetime | None = _when(nullable=False)
+    next_attempt_at: datetime | None = _when(nullable=False)
+    claimed_by: str | None = None
+    claimed_until: datetime | None = _when()
+    sent_at: datetime | None = _when()
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class AuditEvent(SQLModel, table=True):
+    """One entry of the append-only, hash-chained record. The database refuses UPDATE and DELETE."""
+
+    __tablename__ = "audit_event"
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    occurred_at: str  # ISO 8601 UTC, exactly as hashed
+    actor_type: str
+    actor_id: str
+    action: str
+    entity_type: str
+    entity_id: str
+    from_state: str | None = None
+    to_state: str | None = None
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON, exactly as hashed
+    prev_hash: str
+    hash: str = Field(unique=True)
+
+
+class AuditHead(SQLModel, table=True):
+    """The chain's last sequence number and hash; its single row serialises appends."""
+
+    __tablename__ = "audit_head"
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    hash: str

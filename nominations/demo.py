@@ -1,0 +1,201 @@
+"""`nominations demo`: one seat filled from request to declaration, on real SQLite and real SMTP."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from nominations.actors import Actor
+from nominations.bootstrap import App, build_app
+from nominations.clock import FakeClock
+from nominations.db.models import (
+    AuditEvent,
+    Network,
+    Organisation,
+    OutboxMessage,
+    Partnership,
+    Vacancy,
+)
+from nominations.demo_data import NETWORK, NOMINEES, ORGANISATIONS, PARTNERSHIP, REQUEST
+from nominations.mail.capture import CaptureServer
+from nominations.services.audit_log import verify
+from nominations.settings import load_settings
+
+START = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
+
+
+def run_demo(out: Path, console: Console | None) -> dict[str, Any]:
+    """Run the demo into a new folder under `out`; return the summary that --json prints."""
+    run_dir = out.resolve() / datetime.now(UTC).strftime("run-%Y%m%d-%H%M%S-%f")
+    mail_dir = run_dir / "mail"
+    mail_dir.mkdir(parents=True)
+    database = run_dir / "nominations.db"
+    with CaptureServer(mail_dir) as capture:
+        settings = load_settings(
+            database_url=f"sqlite:///{database}",
+            smtp_host="127.0.0.1",
+            smtp_port=capture.port,
+            smtp_username=None,
+            smtp_password=None,
+            smtp_starttls=False,
+            mail_from=NETWORK[2],
+            base_url="http://127.0.0.1:8000",
+        )
+        clock = FakeClock(START)
+        app = build_app(settings, clock=clock)
+        app.db.create_schema()
+        try:
+            _election(app, clock, console)
+            summary = _summary(app, mail_dir, database)
+            if console is not None:
+                _print_timeline(app, console)
+                _print_summary(summary, console)
+        finally:
+            app.db.dispose()
+    return summary
+
+
+def _election(app: App, clock: FakeClock, console: Console | None) -> None:
+    coordinator = Actor("coordinator", "coordinator-1")
+    orgs, partnership_id = _seed(app)
+    work = app.worker()
+
+    def step(note: str, advance: timedelta = timedelta()) -> None:
+        clock.advance(advance)
+        asyncio.run(work.run_until_idle())
+        if console is not None:
+            console.print(f"[dim]{clock.now():%a %d %b %Y %H:%M}[/] {note}")
+
+    vid = app.participation.request_seat(partnership_id, REQUEST, Actor("partnership", str(partnership_id)))
+    step("the partnership asks for a representative")
+    app.transitions.fire(vid, "accept", actor=coordinator)
+    step("the coordinator accepts the request", timedelta(days=1))
+    app.transitions.fire(vid, "open_nominations", actor=coordinator)
+    step("the call for nominations goes to every member organisation", timedelta(hours=2))
+    for index, name, statement in NOMINEES:
+        clock.advance(timedelta(days=3))
+        email = name.lower().replace(" ", ".").replace("'", "") + "@members.example"
+        app.participation.nominate(vid, orgs[index], name, email, statement)
+        step(f"{ORGANISATIONS[index][0]} nominates {name}")
+    step("reminders go out before the call closes", _until(app, vid, "nominations_close_at", clock, days=2))
+    step(
+        "the call closes; three valid nominations: the ballot opens",
+        _until(app, vid, "nominations_close_at", clock),
+    )
+    _vote(app, vid, orgs, clock)
+    step(
+        "reminders go to organisations that have not voted",
+        _until(app, vid, "voting_close_at", clock, days=2),
+    )
+    step("voting closes and the votes are counted", _until(app, vid, "voting_close_at", clock))
+    app.transitions.fire(vid, "declare", actor=coordinator)
+    step("the coordinator declares the result", timedelta(hours=3))
+    app.transitions.fire(vid, "fill", actor=coordinator)
+    step("the seat is filled", timedelta(days=1))
+
+
+def _vote(app: App, vid: int, orgs: list[int], clock: FakeClock) -> None:
+    # 16 of the 20 organisations vote; four abstain. The demo's choices are fixed, not random.
+    candidates = [n for _, n, _ in NOMINEES]
+    with app.db.transaction() as session:
+        from nominations.services.recipients import valid_nominations
+
+        ids = {n.nominee_name: n.id for n in valid_nominations(session, vid)}
+    preferences = [0] * 7 + [1] * 5 + [2] * 4
+    random.Random(2027).shuffle(preferences)
+    for org, choice in zip(orgs[:16], preferences, strict=True):
+        clock.advance(timedelta(hours=11))
+        nomination = ids[candidates[choice]]
+        assert nomination is not None
+        app.participation.cast_vote(vid, org, [nomination])
+
+
+def _until(app: App, vid: int, field: str, clock: FakeClock, days: int = 0) -> timedelta:
+    with app.db.transaction() as session:
+        deadline: datetime = getattr(session.get_one(Vacancy, vid), field)
+    return max(deadline - timedelta(days=days) - clock.now(), timedelta())
+
+
+def _seed(app: App) -> tuple[list[int], int]:
+    with app.db.transaction() as session:
+        network = Network(name=NETWORK[0], coordinator_name=NETWORK[1], coordinator_email=NETWORK[2])
+        session.add(network)
+        session.flush()
+        assert network.id is not None
+        orgs = []
+        for name, contact in ORGANISATIONS:
+            email = contact.lower().replace(" ", ".").replace("'", "") + "@members.example"
+            org = Organisation(network_id=network.id, name=name, contact_name=contact, contact_email=email)
+            session.add(org)
+            orgs.append(org)
+        partnership = Partnership(
+            network_id=network.id,
+            name=PARTNERSHIP[0],
+            contact_name=PARTNERSHIP[1],
+            contact_email=PARTNERSHIP[2],
+        )
+        session.add(partnership)
+        session.flush()
+        return [o.id for o in orgs if o.id is not None], partnership.id or 0
+
+
+def _summary(app: App, mail_dir: Path, database: Path) -> dict[str, Any]:
+    report = verify(app.db)
+    with app.db.transaction() as session:
+        states = session.exec(select(Vacancy.status, func.count()).group_by(col(Vacancy.status))).all()
+        sent = session.exec(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent")
+        ).one()
+    return {
+        "vacancies": {state: count for state, count in states},
+        "emails_sent": int(sent),
+        "audit_events": report.count,
+        "audit_verified": report.ok,
+        "audit_head": report.head,
+        "mail_dir": str(mail_dir),
+        "database": str(database),
+    }
+
+
+def _print_timeline(app: App, console: Console) -> None:
+    table = Table(title="Audit trail", show_lines=False)
+    for heading in ("#", "when (UTC)", "who", "what", "state", "mail"):
+        table.add_column(heading)
+    with app.db.transaction() as session:
+        names = {f"organisation:{o.id}": o.name for o in session.exec(select(Organisation))}
+        events = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))).all()
+    for e in events:
+        who = names.get(f"{e.actor_type}:{e.actor_id}", e.actor_type)
+        states = f"{e.from_state or ''} → {e.to_state}" if e.to_state and e.to_state != e.from_state else ""
+        mails = e.payload.count('"outbox_ids"')
+        table.add_row(
+            str(e.seq),
+            e.occurred_at[:16].replace("T", " "),
+            who,
+            e.action,
+            states,
+            f"{_mail_count(e.payload)}" if mails else "",
+        )
+    console.print(table)
+
+
+def _mail_count(payload: str) -> int:
+    import json
+
+    return sum(len(m["outbox_ids"]) for m in json.loads(payload).get("emails", []))
+
+
+def _print_summary(summary: dict[str, Any], console: Console) -> None:
+    verdict = "[green]verified[/]" if summary["audit_verified"] else "[red]BROKEN[/]"
+    console.print(f"Vacancies by state: {summary['vacancies']}")
+    console.print(f"Emails sent over SMTP: {summary['emails_sent']}, saved in {summary['mail_dir']}")
+    console.print(f"Database: {summary['database']}")
+    console.print(f"Audit chain {verdict}: {summary['audit_events']} events, head {summary['audit_head']}")

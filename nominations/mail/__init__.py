@@ -1,0 +1,1 @@
+"""Email: rendering from templates, the outbox, and sending over SMTP."""

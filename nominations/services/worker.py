@@ -1,0 +1,52 @@
+"""The worker: fires due timers and sends queued mail, until idle or for ever."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from dataclasses import dataclass
+
+from nominations.mail.dispatch import OutboxDispatcher
+from nominations.services.timers import TimerReport, fire_due_timers
+from nominations.services.transitions import TransitionService
+
+
+def worker_id() -> str:
+    """Unique among live workers: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class WorkerReport:
+    timers: TimerReport
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+class Worker:
+    def __init__(self, service: TransitionService, dispatcher: OutboxDispatcher) -> None:
+        self.service = service
+        self.dispatcher = dispatcher
+
+    async def run_until_idle(self) -> WorkerReport:
+        """Fire timers and send mail until nothing is due now; timers may queue more mail."""
+        report = WorkerReport(timers=TimerReport())
+        while True:
+            fired = await asyncio.to_thread(fire_due_timers, self.service)
+            sent = await self.dispatcher.run_until_idle()
+            report.timers.fired += fired.fired
+            report.timers.skipped += fired.skipped
+            report.timers.failed += fired.failed
+            report.sent += sent.sent
+            report.retried += sent.retried
+            report.failed += sent.failed
+            if fired.total == 0:
+                return report
+
+    async def run_forever(self, poll_seconds: float) -> None:
+        """Poll for due work; a killed worker loses nothing (claims are transactional or leased)."""
+        while True:
+            await self.run_until_idle()
+            await asyncio.sleep(poll_seconds)

@@ -1,0 +1,1 @@
+"""Workflows as data: definitions in YAML, checked, loaded into `transitions`."""

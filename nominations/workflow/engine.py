@@ -1,0 +1,188 @@
+"""One shared `transitions` machine per workflow; an attempt turns (state, trigger, facts) into intents.
+
+Pure: no database, no mail. The service decides what to do with the result.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from transitions import EventData, Machine, MachineError
+
+from nominations.errors import ActionFailedError, GuardRefusedError, TriggerNotAllowedError
+from nominations.workflow.definition import ActionDef, TransitionDef, WorkflowDef
+from nominations.workflow.facts import Facts
+from nominations.workflow.intents import (
+    CancelTimer,
+    Effect,
+    Intent,
+    SendMail,
+    SetDeadline,
+    StartTimer,
+)
+from nominations.workflow.vocabulary import GUARDS
+
+
+@dataclass
+class _Subject:
+    """The adapter a row is attached through: transitions writes `state` and trigger methods here."""
+
+    state: str
+    facts: Facts
+    now: datetime
+    deadlines: dict[str, datetime | None]
+    intents: list[Intent] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A transition that the machine allowed: where it goes and what it asks for."""
+
+    trigger: str
+    source: str
+    dest: str
+    intents: tuple[Intent, ...]
+
+
+class WorkflowEngine:
+    """Holds one Machine for a workflow definition and runs triggers against it."""
+
+    def __init__(self, definition: WorkflowDef) -> None:
+        self.definition = definition
+        self._lock = threading.Lock()
+        self._machine = Machine(
+            model=None,
+            states=list(definition.states),
+            initial=definition.initial,
+            transitions=[self._binding(t) for t in definition.transitions],
+            auto_transitions=False,
+            send_event=True,
+            model_attribute="state",
+        )
+
+    @property
+    def name(self) -> str:
+        return self.definition.workflow
+
+    def _binding(self, transition: TransitionDef) -> dict[str, Any]:
+        return {
+            "trigger": transition.trigger,
+            "source": self.definition.sources(transition),
+            "dest": transition.dest,
+            "conditions": [_guard(name) for name in transition.guards],
+            "after": [_recorder(self.definition, transition)],
+        }
+
+    def candidates(self, state: str, trigger: str) -> list[TransitionDef]:
+        """The transitions a trigger could take from this state, in the order they are tried."""
+        return [
+            t
+            for t in self.definition.transitions
+            if t.trigger == trigger and state in self.definition.sources(t)
+        ]
+
+    def attempt(
+        self, state: str, trigger: str, facts: Facts, now: datetime, deadlines: Mapping[str, datetime | None]
+    ) -> Attempt:
+        """Run the trigger on a throwaway adapter; raise a named refusal if it does not apply."""
+        candidates = self.candidates(state, trigger)
+        if not candidates:
+            raise TriggerNotAllowedError(self._not_allowed(state, trigger))
+        subject = _Subject(state=state, facts=facts, now=now, deadlines=dict(deadlines))
+        with self._lock:
+            self._machine.add_model(subject, initial=state)
+            try:
+                moved = getattr(subject, trigger)()
+            except MachineError as exc:  # pragma: no cover - candidates() already checked the source
+                raise TriggerNotAllowedError(self._not_allowed(state, trigger)) from exc
+            except ActionFailedError:
+                raise
+            finally:
+                self._machine.remove_model(subject)
+        if not moved:
+            raise GuardRefusedError(self._refusal(state, trigger, candidates, facts))
+        return Attempt(trigger=trigger, source=state, dest=subject.state, intents=tuple(subject.intents))
+
+    def allowed(self, state: str, facts: Facts) -> list[str]:
+        """Triggers that would succeed from this state with these facts (asked of the machine)."""
+        subject = _Subject(state=state, facts=facts, now=datetime.min, deadlines={})
+        with self._lock:
+            self._machine.add_model(subject, initial=state)
+            try:
+                return [
+                    trigger
+                    for trigger in self.definition.triggers()
+                    if self.candidates(state, trigger) and getattr(subject, f"may_{trigger}")()
+                ]
+            finally:
+                self._machine.remove_model(subject)
+
+    def _not_allowed(self, state: str, trigger: str) -> str:
+        if trigger not in self.definition.triggers():
+            return f"{self.name} has no trigger {trigger!r}"
+        here = [t for t in self.definition.triggers() if self.candidates(state, t)]
+        offer = ", ".join(here) if here else "none: it is final"
+        return f"cannot {trigger} a {self.definition.entity} that is {state} (allowed from {state}: {offer})"
+
+    def _refusal(self, state: str, trigger: str, candidates: list[TransitionDef], facts: Facts) -> str:
+        failed = [GUARDS[g].refusal for t in candidates for g in t.guards if not GUARDS[g].test(facts)]
+        return f"cannot {trigger} a {self.definition.entity} that is {state}: " + "; ".join(
+            dict.fromkeys(failed)
+        )
+
+
+def _guard(name: str) -> Any:
+    guard = GUARDS[name]
+
+    def condition(event: EventData) -> bool:
+        subject: _Subject = event.model  # type: ignore[assignment]
+        return guard.test(subject.facts)
+
+    condition.__name__ = f"guard_{name}"
+    return condition
+
+
+def _recorder(definition: WorkflowDef, transition: TransitionDef) -> Any:
+    def record(event: EventData) -> None:
+        subject: _Subject = event.model  # type: ignore[assignment]
+        for action in transition.actions:
+            intent = _intent(definition, transition, action, subject)
+            if isinstance(intent, SetDeadline):
+                subject.deadlines[intent.field] = intent.at
+            subject.intents.append(intent)
+
+    return record
+
+
+def _intent(
+    definition: WorkflowDef, transition: TransitionDef, action: ActionDef, subject: _Subject
+) -> Intent:
+    args = action.args
+    if action.kind == "send":
+        return SendMail(template=args["template"], audience=args["to"])
+    if action.kind == "set_deadline":
+        return SetDeadline(field=args["field"], at=subject.now + definition.duration(args["after"]))
+    if action.kind == "start_timer":
+        return StartTimer(name=args["name"], trigger=args["trigger"], due_at=_due(definition, args, subject))
+    if action.kind == "cancel_timer":
+        return CancelTimer(name=args["name"])
+    return Effect(kind=action.kind)
+
+
+def _due(definition: WorkflowDef, args: Mapping[str, str], subject: _Subject) -> datetime:
+    base = subject.now
+    if "at" in args:
+        at = subject.deadlines.get(args["at"])
+        if at is None:
+            raise ActionFailedError(f"timer {args['name']!r} needs {args['at']} but it is not set")
+        base = at
+    offset = timedelta()
+    if "after" in args:
+        offset += definition.duration(args["after"])
+    if "before" in args:
+        offset -= definition.duration(args["before"])
+    return base + offset
