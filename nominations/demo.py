@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +28,8 @@ from nominations.db.models import (
 from nominations.demo_data import NETWORK, NOMINEES, ORGANISATIONS, PARTNERSHIP, REQUEST
 from nominations.mail.capture import CaptureServer
 from nominations.services.audit_log import verify
+from nominations.services.recipients import valid_nominations
+from nominations.services.results import result_view
 from nominations.settings import load_settings
 
 START = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
@@ -68,60 +71,81 @@ def _election(app: App, clock: FakeClock, console: Console | None) -> None:
     orgs, partnership_id = _seed(app)
     work = app.worker()
 
-    def step(note: str, advance: timedelta = timedelta()) -> None:
-        clock.advance(advance)
+    def step(note: str, wait: timedelta = timedelta()) -> None:
+        # Move time on, let the worker fire what fell due and send the mail, then say what happened.
+        clock.advance(wait)
+        when = clock.now()
         asyncio.run(work.run_until_idle())
         if console is not None:
-            console.print(f"[dim]{clock.now():%a %d %b %Y %H:%M}[/] {note}")
+            console.print(f"[dim]{when:%a %d %b %Y %H:%M}[/]  {note}", highlight=False)
 
     vid = app.participation.request_seat(partnership_id, REQUEST, Actor("partnership", str(partnership_id)))
-    step("the partnership asks for a representative")
+    step(f"{PARTNERSHIP[0]} asks the network for a representative")
+    clock.advance(timedelta(hours=4))
     app.transitions.fire(vid, "accept", actor=coordinator)
-    step("the coordinator accepts the request", timedelta(days=1))
+    step("the coordinator accepts the request; the partnership is told")
+    clock.advance(timedelta(days=1))
     app.transitions.fire(vid, "open_nominations", actor=coordinator)
-    step("the call for nominations goes to every member organisation", timedelta(hours=2))
+    step("the call for nominations goes to all 20 member organisations")
     for index, name, statement in NOMINEES:
         clock.advance(timedelta(days=3))
-        email = name.lower().replace(" ", ".").replace("'", "") + "@members.example"
-        app.participation.nominate(vid, orgs[index], name, email, statement)
+        app.participation.nominate(vid, orgs[index], name, _email(name), statement)
         step(f"{ORGANISATIONS[index][0]} nominates {name}")
-    step("reminders go out before the call closes", _until(app, vid, "nominations_close_at", clock, days=2))
     step(
-        "the call closes; three valid nominations: the ballot opens",
+        "a reminder goes out two days before the call closes",
+        _until(app, vid, "nominations_close_at", clock, 2),
+    )
+    step(
+        "the call closes with three valid nominations: ballots go out",
         _until(app, vid, "nominations_close_at", clock),
     )
-    _vote(app, vid, orgs, clock)
+    voted = _vote(app, vid, orgs, clock)
+    step(f"{voted} of {len(orgs)} organisations vote, one vote each")
     step(
-        "reminders go to organisations that have not voted",
-        _until(app, vid, "voting_close_at", clock, days=2),
+        "a reminder goes to the organisations that have not voted",
+        _until(app, vid, "voting_close_at", clock, 2),
     )
     step("voting closes and the votes are counted", _until(app, vid, "voting_close_at", clock))
+    if console is not None:
+        console.print(f"                       {_result_line(app, vid)}", highlight=False)
+    clock.advance(timedelta(hours=3))
     app.transitions.fire(vid, "declare", actor=coordinator)
-    step("the coordinator declares the result", timedelta(hours=3))
+    step("the coordinator declares the result to members, the partnership and the winner")
+    clock.advance(timedelta(days=7))
     app.transitions.fire(vid, "fill", actor=coordinator)
-    step("the seat is filled", timedelta(days=1))
+    step("the seat is filled")
 
 
-def _vote(app: App, vid: int, orgs: list[int], clock: FakeClock) -> None:
-    # 16 of the 20 organisations vote; four abstain. The demo's choices are fixed, not random.
-    candidates = [n for _, n, _ in NOMINEES]
+def _result_line(app: App, vid: int) -> str:
     with app.db.transaction() as session:
-        from nominations.services.recipients import valid_nominations
+        view = result_view(session, vid)
+    assert view is not None
+    votes = ", ".join(f"{line.name} {line.votes}" for line in view.totals)
+    return f"{view.method} count: {votes}; elected: {', '.join(n.nominee_name for n in view.winners)}"
 
+
+def _email(name: str) -> str:
+    return name.lower().replace(" ", ".").replace("'", "") + "@members.example"
+
+
+def _vote(app: App, vid: int, orgs: list[int], clock: FakeClock) -> int:
+    # 16 of the 20 organisations vote and four abstain; the shuffle is seeded, so every run is alike.
+    with app.db.transaction() as session:
         ids = {n.nominee_name: n.id for n in valid_nominations(session, vid)}
     preferences = [0] * 7 + [1] * 5 + [2] * 4
     random.Random(2027).shuffle(preferences)
     for org, choice in zip(orgs[:16], preferences, strict=True):
         clock.advance(timedelta(hours=11))
-        nomination = ids[candidates[choice]]
+        nomination = ids[NOMINEES[choice][1]]
         assert nomination is not None
         app.participation.cast_vote(vid, org, [nomination])
+    return len(preferences)
 
 
-def _until(app: App, vid: int, field: str, clock: FakeClock, days: int = 0) -> timedelta:
+def _until(app: App, vid: int, field: str, clock: FakeClock, days_before: int = 0) -> timedelta:
     with app.db.transaction() as session:
         deadline: datetime = getattr(session.get_one(Vacancy, vid), field)
-    return max(deadline - timedelta(days=days) - clock.now(), timedelta())
+    return max(deadline - timedelta(days=days_before) - clock.now(), timedelta())
 
 
 def _seed(app: App) -> tuple[list[int], int]:
@@ -132,8 +156,9 @@ def _seed(app: App) -> tuple[list[int], int]:
         assert network.id is not None
         orgs = []
         for name, contact in ORGANISATIONS:
-            email = contact.lower().replace(" ", ".").replace("'", "") + "@members.example"
-            org = Organisation(network_id=network.id, name=name, contact_name=contact, contact_email=email)
+            org = Organisation(
+                network_id=network.id, name=name, contact_name=contact, contact_email=_email(contact)
+            )
             session.add(org)
             orgs.append(org)
         partnership = Partnership(
@@ -166,31 +191,27 @@ def _summary(app: App, mail_dir: Path, database: Path) -> dict[str, Any]:
 
 
 def _print_timeline(app: App, console: Console) -> None:
-    table = Table(title="Audit trail", show_lines=False)
-    for heading in ("#", "when (UTC)", "who", "what", "state", "mail"):
-        table.add_column(heading)
+    table = Table(title="The audit trail", title_justify="left", box=None, pad_edge=False)
+    for heading in ("#", "when (UTC)", "who", "what", "state", "emails"):
+        table.add_column(heading, no_wrap=heading != "who", overflow="fold")
     with app.db.transaction() as session:
         names = {f"organisation:{o.id}": o.name for o in session.exec(select(Organisation))}
+        names |= {f"partnership:{p.id}": p.name for p in session.exec(select(Partnership))}
         events = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))).all()
     for e in events:
         who = names.get(f"{e.actor_type}:{e.actor_id}", e.actor_type)
-        states = f"{e.from_state or ''} → {e.to_state}" if e.to_state and e.to_state != e.from_state else ""
-        mails = e.payload.count('"outbox_ids"')
+        moved = e.to_state is not None and e.to_state != e.from_state
+        state = f"{e.from_state or ''} → {e.to_state}".strip() if moved else ""
+        emails = sum(len(m["outbox_ids"]) for m in json.loads(e.payload).get("emails", []))
         table.add_row(
             str(e.seq),
             e.occurred_at[:16].replace("T", " "),
             who,
             e.action,
-            states,
-            f"{_mail_count(e.payload)}" if mails else "",
+            state,
+            str(emails) if emails else "",
         )
     console.print(table)
-
-
-def _mail_count(payload: str) -> int:
-    import json
-
-    return sum(len(m["outbox_ids"]) for m in json.loads(payload).get("emails", []))
 
 
 def _print_summary(summary: dict[str, Any], console: Console) -> None:

@@ -14,15 +14,13 @@ from rich.console import Console
 from nominations.errors import SettingsError
 from nominations.settings import Settings, load_settings
 
-err = Console(stderr=True)
-
 
 def settings_or_exit() -> Settings:
     """Load settings, or print the one line that says what is wrong and exit 2."""
     try:
         return load_settings()
     except SettingsError as exc:
-        err.print(f"settings: {exc}", markup=False, highlight=False)
+        typer.echo(f"settings: {exc}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -62,7 +60,7 @@ def demo(
     """Run a whole election on a fresh SQLite file, with real SMTP to a local capture server."""
     from nominations.demo import run_demo
 
-    summary = run_demo(out, console=None if as_json else Console())
+    summary = run_demo(out, console=None if as_json else Console(width=max(Console().width, 110)))
     if as_json:
         print(json.dumps(summary, sort_keys=True))
     if not summary["audit_verified"]:

@@ -1,0 +1,63 @@
+"""`nominations demo` fills a seat over real SMTP and ends with a verified audit chain."""
+
+from __future__ import annotations
+
+import email
+import json
+import os
+import subprocess
+import sys
+from email import policy
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.slow
+def test_demo_fills_the_seat_and_every_email_crossed_smtp(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "nominations", "demo", "--json", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["vacancies"] == {"filled": 1}
+    assert summary["audit_verified"] is True
+    assert summary["audit_events"] == 30  # request, 2 decisions, 3 nominations, 16 votes, 9 more transitions
+    mails = sorted(Path(summary["mail_dir"]).glob("*.eml"))
+    assert summary["emails_sent"] == len(mails) == 89
+    parsed = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in mails]
+    assert len({m["Message-ID"] for m in parsed}) == len(parsed)  # each delivered once
+    for message in parsed:
+        assert message.get_content_type() == "multipart/alternative"
+        assert {part.get_content_type() for part in message.iter_parts()} == {"text/plain", "text/html"}
+    subjects = [m["Subject"] for m in parsed]
+    assert sum(s.startswith("Your ballot:") for s in subjects) == 20
+    assert sum(s.startswith("Reminder: your organisation has not voted") for s in subjects) == 4
+
+    verify = subprocess.run(
+        [sys.executable, "-m", "nominations", "audit", "verify"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NOMINATIONS_DATABASE_URL": f"sqlite:///{summary['database']}"},
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert verify.stdout.strip() == f"verified 30 events, head {summary['audit_head']}"
+
+
+@pytest.mark.slow
+def test_demo_prints_a_readable_timeline(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "nominations", "demo", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "Northbridge Women's Aid nominates Jo Pearce" in out
+    assert "plurality count: Jo Pearce 7, Dev Patel 5, Liam O'Connor 4; elected: Jo Pearce" in out
+    assert "the seat is filled" in out
+    assert "Audit chain verified: 30 events" in out
