@@ -49,10 +49,11 @@ class TransitionDef(_Strict):
     def _actions(cls, value: Any) -> Any:
         if not isinstance(value, list):
             return value
-        return [_action(item) for item in value]
+        return [parse_action(item) for item in value]
 
 
-def _action(item: Any) -> Any:
+def parse_action(item: Any) -> Any:
+    """Normalise one YAML action item to {kind, args}; raise ValueError if it is neither form."""
     # `- open_ballot` and `- send: {template: x, to: y}` both name one action.
     if isinstance(item, ActionDef):
         return item
