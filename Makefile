@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/pytest --cov --cov-report=term:skip-covered
 
 bench: $(STAMP)
-	$(BIN)/python bench/transitions.py
+	$(BIN)/python bench/durable_transitions.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .coverage

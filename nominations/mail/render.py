@@ -33,6 +33,7 @@ class MailRenderer:
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = (root or templates_dir()) / "email"
+        self._variables: dict[str, frozenset[str]] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.root),
             undefined=jinja2.StrictUndefined,
@@ -49,10 +50,12 @@ class MailRenderer:
 
     def variables(self, name: str) -> set[str]:
         """Top-level names the message's parts (and the layouts they extend) read from context."""
-        found: set[str] = set()
-        for part in PARTS:
-            found |= self._variables_of(f"{name}/{part}", seen=set())
-        return found
+        if name not in self._variables:
+            found: set[str] = set()
+            for part in PARTS:
+                found |= self._variables_of(f"{name}/{part}", seen=set())
+            self._variables[name] = frozenset(found)
+        return set(self._variables[name])
 
     def _variables_of(self, template: str, seen: set[str]) -> set[str]:
         if template in seen:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -75,15 +76,7 @@ class EffectRunner:
         vid = self.vacancy.id
         assert vid is not None
         self.session.flush()  # deadlines set earlier in this transition must be visible
-        context: dict[str, Any] = {
-            "vacancy": self.vacancy,
-            "partnership": self.session.get_one(Partnership, self.vacancy.partnership_id),
-            "network": self.session.get_one(Network, self.vacancy.network_id),
-            "reason": self.reason,
-            "nominations": valid_nominations(self.session, vid),
-            "result": result_view(self.session, vid),
-            "base_url": self.base_url,
-        }
+        context = self._context(self.renderer.variables(intent.template))
         ids = []
         for person in recipients(self.session, self.vacancy, intent.audience):
             rendered = self.renderer.render(intent.template, {**context, "recipient": person})
@@ -99,6 +92,21 @@ class EffectRunner:
             )
             ids.append(message.id)
         self.log.emails.append({"template": intent.template, "to": intent.audience, "outbox_ids": ids})
+
+    def _context(self, wanted: set[str]) -> dict[str, Any]:
+        """Only what the template reads: each name costs a query, and most messages need few."""
+        vid = self.vacancy.id
+        assert vid is not None
+        loaders: dict[str, Callable[[], Any]] = {
+            "vacancy": lambda: self.vacancy,
+            "partnership": lambda: self.session.get_one(Partnership, self.vacancy.partnership_id),
+            "network": lambda: self.session.get_one(Network, self.vacancy.network_id),
+            "reason": lambda: self.reason,
+            "nominations": lambda: valid_nominations(self.session, vid),
+            "result": lambda: result_view(self.session, vid),
+            "base_url": lambda: self.base_url,
+        }
+        return {name: load() for name, load in loaders.items() if name in wanted}
 
     def _start_timer(self, intent: StartTimer) -> None:
         assert self.vacancy.id is not None

@@ -9,26 +9,19 @@ from nominations.db.models import ElectorateMember, Nomination, Vacancy, VoteRec
 from nominations.workflow.facts import Facts
 
 
-def _count(session: Session, statement: object) -> int:
-    return int(session.exec(statement).one())  # type: ignore[call-overload]
-
-
 def gather_facts(session: Session, vacancy: Vacancy) -> Facts:
-    """Counts of valid nominations, votes cast and electors, and the seats to fill."""
+    """Counts of valid nominations, votes cast and electors (one query), and the seats to fill."""
     vid = vacancy.id
-    return Facts(
-        seats=vacancy.seats,
-        valid_nominations=_count(
-            session,
-            select(func.count())
-            .select_from(Nomination)
-            .where(Nomination.vacancy_id == vid, Nomination.status == "valid"),
-        ),
-        votes_cast=_count(
-            session, select(func.count()).select_from(VoteRecord).where(VoteRecord.vacancy_id == vid)
-        ),
-        electorate=_count(
-            session,
-            select(func.count()).select_from(ElectorateMember).where(ElectorateMember.vacancy_id == vid),
-        ),
+    counts = select(
+        select(func.count())
+        .select_from(Nomination)
+        .where(Nomination.vacancy_id == vid, Nomination.status == "valid")
+        .scalar_subquery(),
+        select(func.count()).select_from(VoteRecord).where(VoteRecord.vacancy_id == vid).scalar_subquery(),
+        select(func.count())
+        .select_from(ElectorateMember)
+        .where(ElectorateMember.vacancy_id == vid)
+        .scalar_subquery(),
     )
+    valid, votes, electorate = session.exec(counts).one()
+    return Facts(seats=vacancy.seats, valid_nominations=valid, votes_cast=votes, electorate=electorate)

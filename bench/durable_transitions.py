@@ -1,6 +1,6 @@
 """Durable transitions per second, beside raw single-row commits on the same database, same run.
 
-Usage: python bench/transitions.py [--transitions N] [--postgres URL]
+Usage: python bench/durable_transitions.py [--transitions N] [--postgres URL]
 PostgreSQL is measured too when --postgres or NOMINATIONS_TEST_POSTGRES_URL names a server;
 a fresh database is created there and dropped afterwards.
 """
