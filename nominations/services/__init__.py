@@ -1,0 +1,1 @@
+"""Use cases: each call is one unit of work inside one database transaction."""
