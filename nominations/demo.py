@@ -27,7 +27,7 @@ from nominations.db.models import (
 )
 from nominations.demo_data import NETWORK, NOMINEES, ORGANISATIONS, PARTNERSHIP, REQUEST
 from nominations.mail.capture import CaptureServer
-from nominations.services.audit_log import verify
+from nominations.services.audit_verify import verify
 from nominations.services.recipients import valid_nominations
 from nominations.services.results import result_view
 from nominations.settings import load_settings

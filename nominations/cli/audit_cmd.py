@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from nominations.db.engine import Database
 from nominations.errors import SettingsError
-from nominations.services import audit_log
+from nominations.services import audit_export, audit_log, audit_verify
 from nominations.settings import load_settings
 
 app = typer.Typer(no_args_is_help=True, help="Verify and export the audit trail.")
@@ -64,9 +64,9 @@ def verify() -> None:
         if sys.stdout.isatty():
             with Progress(transient=True) as bar:
                 task = bar.add_task("verifying", total=audit_log.recorded_length(db))
-                report = audit_log.verify(db, progress=lambda n: bar.update(task, completed=n))
+                report = audit_verify.verify(db, progress=lambda n: bar.update(task, completed=n))
         else:
-            report = audit_log.verify(db)
+            report = audit_verify.verify(db)
     if report.ok:
         typer.echo(f"verified {report.count} events, head {report.head}")
         return
@@ -93,9 +93,9 @@ def export(
     """Write the audit events in sequence order, with their hashes, as JSON lines or CSV."""
     with _audit_database() as db:
         if output is None:
-            audit_log.export(db, sys.stdout, fmt=fmt.value, vacancy_id=vacancy)
+            audit_export.export(db, sys.stdout, fmt=fmt.value, vacancy_id=vacancy)
             return
         # newline="" lets the csv module write its own line endings unchanged.
         with output.open("w", encoding="utf-8", newline="") as out:
-            written = audit_log.export(db, out, fmt=fmt.value, vacancy_id=vacancy)
+            written = audit_export.export(db, out, fmt=fmt.value, vacancy_id=vacancy)
         typer.echo(f"wrote {written} events to {output}", err=True)

@@ -21,7 +21,8 @@ from nominations.cli.audit_cmd import NO_TRAIL, app
 from nominations.clock import FakeClock
 from nominations.db import audit_ddl
 from nominations.db.engine import Database
-from nominations.services.audit_log import FIELDS, append_event, verify
+from nominations.services.audit_log import FIELDS, append_event
+from nominations.services.audit_verify import verify
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS: list[dict[str, Any]] = [

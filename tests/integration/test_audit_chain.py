@@ -20,7 +20,9 @@ from nominations.audit import GENESIS_HASH
 from nominations.clock import FakeClock
 from nominations.db.engine import Database
 from nominations.db.models import AuditEvent, AuditHead
-from nominations.services.audit_log import VerifyReport, append_event, export, verify
+from nominations.services.audit_export import export
+from nominations.services.audit_log import append_event
+from nominations.services.audit_verify import VerifyReport, verify
 
 COORDINATOR = Actor("coordinator", "c1")
 

@@ -16,7 +16,9 @@ from nominations.audit import EventBody, chain_hash
 from nominations.clock import FakeClock
 from nominations.db import audit_ddl
 from nominations.db.engine import Database
-from nominations.services.audit_log import append_event, export, verify
+from nominations.services.audit_export import export
+from nominations.services.audit_log import append_event
+from nominations.services.audit_verify import verify
 
 EVENTS = 10
 
