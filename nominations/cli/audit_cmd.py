@@ -58,15 +58,22 @@ def _audit_database() -> Iterator[Database]:
 
 
 @app.command()
-def verify() -> None:
+def verify(
+    anchor: Annotated[
+        str | None,
+        typer.Option(help="A head printed by an earlier verify and kept elsewhere; fail if it is gone."),
+    ] = None,
+) -> None:
     """Recompute every hash of the audit chain and compare the end with the recorded head."""
     with _audit_database() as db:
         if sys.stdout.isatty():
             with Progress(transient=True) as bar:
                 task = bar.add_task("verifying", total=audit_log.recorded_length(db))
-                report = audit_verify.verify(db, progress=lambda n: bar.update(task, completed=n))
+                report = audit_verify.verify(
+                    db, progress=lambda n: bar.update(task, completed=n), anchor=anchor
+                )
         else:
-            report = audit_verify.verify(db)
+            report = audit_verify.verify(db, anchor=anchor)
     if report.ok:
         typer.echo(f"verified {report.count} events, head {report.head}")
         return

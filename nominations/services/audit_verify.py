@@ -35,6 +35,8 @@ class _Walk:
 
     seq: int = 0
     hash: str = GENESIS_HASH
+    anchor: str | None = None
+    anchor_seen: bool = False
 
     def step(self, event: AuditEvent) -> None:
         seq, expected = event.seq, self.seq + 1
@@ -59,14 +61,23 @@ class _Walk:
         if canonical_json(payload) != event.payload:
             raise _Broken(seq, f"event {seq}: payload text is not in canonical form")
         self.seq, self.hash = seq, event.hash
+        self.anchor_seen = self.anchor_seen or event.hash == self.anchor
 
 
-def verify(db: Database, *, progress: Callable[[int], None] | None = None, batch: int = 5000) -> VerifyReport:
+def verify(
+    db: Database,
+    *,
+    progress: Callable[[int], None] | None = None,
+    batch: int = 5000,
+    anchor: str | None = None,
+) -> VerifyReport:
     """Recompute every hash from the stored rows, check links and sequence, then the head.
 
-    `progress` is called after each batch with the number of events checked so far.
+    `progress` is called after each batch with the number of events checked so far. `anchor` is a
+    head kept outside the database (printed by an earlier verify): the chain must still contain it,
+    which catches the one cut the database cannot see alone, the tail removed and the head rewound.
     """
-    walk = _Walk()
+    walk = _Walk(anchor=anchor if anchor != GENESIS_HASH else None)
 
     def check(after: int | None) -> int:
         before = walk.seq
@@ -87,6 +98,12 @@ def verify(db: Database, *, progress: Callable[[int], None] | None = None, batch
             if head is None or head.seq <= walk.seq or check(after=walk.seq) == 0:
                 break
         _check_head(head, walk)
+        if walk.anchor is not None and not walk.anchor_seen:
+            raise _Broken(
+                None,
+                f"the chain no longer contains the anchor {walk.anchor}: events recorded "
+                "up to it have been removed or rewritten",
+            )
     except _Broken as broken:
         return VerifyReport(False, walk.seq, walk.hash, broken.seq, broken.problem)
     return VerifyReport(True, walk.seq, walk.hash, None, None)

@@ -84,6 +84,26 @@ def test_a_bad_database_setting_is_one_line_and_exit_2() -> None:
     )
 
 
+def test_verify_with_an_anchor_catches_a_cut_tail_with_the_head_rewound(
+    db: Database, clock: FakeClock
+) -> None:
+    _fill(db, clock)
+    published = verify(db).head
+    assert _run(db.url, "verify", "--anchor", published).exit_code == 0
+    with db.engine.begin() as conn:
+        audit_ddl.uninstall(conn)
+        conn.execute(text("DELETE FROM audit_event WHERE seq = 4"))
+        conn.execute(
+            text("UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_event WHERE seq = 3)")
+        )
+    assert _run(db.url, "verify").exit_code == 0  # a consistent cut: only an anchor kept elsewhere shows it
+    result = _run(db.url, "verify", "--anchor", published)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        f"audit chain broken: the chain no longer contains the anchor {published}"
+    )
+
+
 def test_export_jsonl_has_every_field_in_sequence_order(db: Database, clock: FakeClock) -> None:
     _fill(db, clock)
     result = _run(db.url, "export", "--format", "jsonl")

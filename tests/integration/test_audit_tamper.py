@@ -195,6 +195,18 @@ def test_cutting_the_tail_and_rewinding_the_head_needs_a_head_kept_elsewhere(cha
     _sql(chain, "UPDATE audit_head SET seq = 9, hash = :h WHERE id = 1", h=_hash_of(chain, 9))
     report = verify(chain)
     assert report.ok and report.count == 9 and report.head != published
+    anchored = verify(chain, anchor=published)
+    assert not anchored.ok
+    assert anchored.problem == (
+        f"the chain no longer contains the anchor {published}: events recorded up to it have been "
+        "removed or rewritten"
+    )
+
+
+def test_an_anchor_from_earlier_in_the_chain_still_verifies(chain: Database) -> None:
+    early = _hash_of(chain, 4)
+    assert verify(chain, anchor=early).ok
+    assert not verify(chain, anchor="f" * 64).ok
 
 
 def test_export_writes_a_broken_payload_as_found(chain: Database) -> None:
