@@ -49,7 +49,8 @@ def test_the_built_wheel_works_away_from_the_checkout(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import nominations.paths as p; print(p.__file__); print(p.templates_dir()); print(p.workflows_dir())",
+            "import nominations.paths as p; "
+            "print(p.__file__); print(p.templates_dir()); print(p.workflows_dir())",
         ],
         cwd=away,
         env=env,

@@ -33,7 +33,8 @@ def nominations(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Comple
         ),
         (
             {"NOMINATIONS_SMTP_USERNAME": "relay"},
-            "settings: NOMINATIONS_SMTP_PASSWORD is missing: it is needed when NOMINATIONS_SMTP_USERNAME is set",
+            "settings: NOMINATIONS_SMTP_PASSWORD is missing: "
+            "it is needed when NOMINATIONS_SMTP_USERNAME is set",
         ),
     ],
 )

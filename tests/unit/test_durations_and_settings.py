@@ -60,7 +60,8 @@ def test_defaults_need_nothing_set(env: pytest.MonkeyPatch) -> None:
     [
         (
             {"NOMINATIONS_SMTP_PORT": "abc"},
-            "NOMINATIONS_SMTP_PORT='abc': Input should be a valid integer, unable to parse string as an integer",
+            "NOMINATIONS_SMTP_PORT='abc': Input should be a valid integer, "
+            "unable to parse string as an integer",
         ),
         (
             {"NOMINATIONS_SMTP_PORT": "70000"},
