@@ -23,16 +23,32 @@ class Network(SQLModel, table=True):
 
 
 class Organisation(SQLModel, table=True):
-    """A member organisation; its voting contact casts its one vote."""
+    """A member organisation; its voting contact (contact_name, contact_email) casts its one vote."""
 
-    __table_args__ = (UniqueConstraint("network_id", "contact_email"),)
+    __table_args__ = (
+        UniqueConstraint("network_id", "contact_email"),
+        UniqueConstraint("network_id", "external_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     network_id: int = Field(foreign_key="network.id", index=True)
     name: str
     status: str = "active"  # active | lapsed | suspended
     contact_name: str
     contact_email: str
-    external_id: str | None = None
+    external_id: str | None = None  # charity number, or the id in the network's own CRM
+    interest_areas: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    equality_sectors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class OrganisationContact(SQLModel, table=True):
+    """A contact of a member organisation other than its voting contact."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "email"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str
+    email: str
+    role: str = ""
 
 
 class Partnership(SQLModel, table=True):
