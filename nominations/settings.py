@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError
 from nominations.errors import SettingsError
 
 PREFIX = "NOMINATIONS_"
-_SECRET_FIELDS = {"smtp_password"}
+_SECRET_FIELDS = {"smtp_password", "secret_key"}
 
 
 class Settings(BaseSettings):
@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     smtp_timeout: float = Field(default=30.0, gt=0)
     mail_from: str = "nominations@localhost"
     base_url: str = "http://localhost:8000"
+    # Signs CSRF tokens on forms; `serve` refuses to start without it.
+    secret_key: SecretStr | None = Field(default=None, min_length=32)
     mail_concurrency: int = Field(default=4, ge=1, le=64)
     mail_lease_seconds: int = Field(default=300, ge=1)
     # A frozen instant for the worker's clock; only for tests and demos that run the

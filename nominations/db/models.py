@@ -20,6 +20,7 @@ class Network(SQLModel, table=True):
     name: str
     coordinator_name: str
     coordinator_email: str
+    protocol: str = "default"  # workflows/protocols/<name>.yaml
 
 
 class Organisation(SQLModel, table=True):
@@ -78,6 +79,8 @@ class Vacancy(SQLModel, table=True):
     meeting_schedule: str = Field(default="", sa_column=Column(Text, nullable=False))
     equality_sector: str | None = None
     term_months: int = 24
+    # Per-seat changes to the network's protocol, validated against it when set.
+    protocol_overrides: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime | None = _when(nullable=False)
     nominations_close_at: datetime | None = _when()
     voting_close_at: datetime | None = _when()
@@ -93,14 +96,40 @@ class ElectorateMember(SQLModel, table=True):
 
 
 class Nomination(SQLModel, table=True):
+    """A candidate proposed by a member organisation; valid once the protocol's conditions all hold."""
+
     id: int | None = Field(default=None, primary_key=True)
     vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
     organisation_id: int = Field(foreign_key="organisation.id")  # the proposer
     nominee_name: str
     nominee_email: str
+    nominee_organisation: str = ""
     statement: str = Field(default="", sa_column=Column(Text, nullable=False))
-    status: str = "valid"  # valid | withdrawn | invalid
+    declarations: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = "valid"  # pending | valid | withdrawn | invalid
+    consented_at: datetime | None = _when()
+    invalid_reason: str | None = None
     created_at: datetime | None = _when(nullable=False)
+
+
+class Seconding(SQLModel, table=True):
+    """A member organisation asked to second a nomination, and whether it has."""
+
+    nomination_id: int = Field(foreign_key="nomination.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    seconded_at: datetime | None = _when()
+
+
+class AccessLink(SQLModel, table=True):
+    """A personal link sent by email. Only the token's hash is kept; a ballot link is single-use."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    purpose: str  # nominate | second | consent | ballot
+    vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    nomination_id: int | None = Field(default=None, foreign_key="nomination.id")
+    expires_at: datetime | None = _when(nullable=False)
+    used_at: datetime | None = _when()
 
 
 class VoteRecord(SQLModel, table=True):
@@ -111,12 +140,17 @@ class VoteRecord(SQLModel, table=True):
 
 
 class BallotPaper(SQLModel, table=True):
-    """One secret ballot: a random id, the vacancy, the ranked nomination ids. No time, no voter."""
+    """One secret ballot: a random id, the vacancy, the choices, a receipt code. No time, no voter.
+
+    The random primary key orders the table (WITHOUT ROWID on SQLite), so storage order says
+    nothing about when a ballot was cast; PostgreSQL's heap order is erased when the ballot closes.
+    """
 
     __table_args__ = {"sqlite_with_rowid": False}
     id: str = Field(primary_key=True, max_length=32)
     vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
     choices: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    receipt: str = Field(default="", index=True)
 
 
 class ElectionResult(SQLModel, table=True):

@@ -19,7 +19,8 @@ from nominations.db.models import (
 )
 from nominations.mail.outbox import queue_mail
 from nominations.mail.render import MailRenderer
-from nominations.services.recipients import recipients, valid_nominations
+from nominations.services.access import issue_link
+from nominations.services.recipients import Recipient, recipients, valid_nominations
 from nominations.services.results import count_vacancy, elect_unopposed, result_view
 from nominations.workflow.intents import (
     CancelTimer,
@@ -29,6 +30,7 @@ from nominations.workflow.intents import (
     SetDeadline,
     StartTimer,
 )
+from nominations.workflow.vocabulary import LINKS
 
 
 @dataclass
@@ -79,7 +81,10 @@ class EffectRunner:
         context = self._context(self.renderer.variables(intent.template))
         ids = []
         for person in recipients(self.session, self.vacancy, intent.audience):
-            rendered = self.renderer.render(intent.template, {**context, "recipient": person})
+            personal: dict[str, Any] = {"recipient": person}
+            if intent.link is not None:
+                personal["link"] = self._link(intent.link, person)
+            rendered = self.renderer.render(intent.template, {**context, **personal})
             message = queue_mail(
                 self.session,
                 now=self.now,
@@ -92,6 +97,19 @@ class EffectRunner:
             )
             ids.append(message.id)
         self.log.emails.append({"template": intent.template, "to": intent.audience, "outbox_ids": ids})
+
+    def _link(self, purpose: str, person: Recipient) -> str:
+        vid = self.vacancy.id
+        expires_at = getattr(self.vacancy, LINKS[purpose])
+        assert vid is not None and person.organisation_id is not None and expires_at is not None
+        token = issue_link(
+            self.session,
+            purpose=purpose,
+            vacancy_id=vid,
+            expires_at=expires_at,
+            organisation_id=person.organisation_id,
+        )
+        return f"{self.base_url}/{purpose}/{token}"
 
     def _context(self, wanted: set[str]) -> dict[str, Any]:
         """Only what the template reads: each name costs a query, and most messages need few."""

@@ -21,6 +21,7 @@ from nominations.db.models import (
 class Recipient:
     name: str
     email: str
+    organisation_id: int | None = None  # set for the electorate audiences
 
 
 def valid_nominations(session: Session, vacancy_id: int) -> list[Nomination]:
@@ -48,7 +49,7 @@ def recipients(session: Session, vacancy: Vacancy, audience: str) -> list[Recipi
             voted = select(VoteRecord.organisation_id).where(VoteRecord.vacancy_id == vid)
             query = query.where(col(ElectorateMember.organisation_id).not_in(voted))
         rows = session.exec(query.order_by(col(ElectorateMember.organisation_id))).all()
-        found = [Recipient(m.contact_name, m.contact_email) for m in rows]
+        found = [Recipient(m.contact_name, m.contact_email, m.organisation_id) for m in rows]
     elif audience == "nominees":
         found = [Recipient(n.nominee_name, n.nominee_email) for n in valid_nominations(session, vid)]
     elif audience == "elected":

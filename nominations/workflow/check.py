@@ -19,6 +19,8 @@ from nominations.workflow.vocabulary import (
     AUDIENCES,
     DEADLINE_FIELDS,
     GUARDS,
+    LINKS,
+    ORGANISATION_AUDIENCES,
     TEMPLATE_CONTEXT,
 )
 
@@ -54,24 +56,29 @@ def _states(defn: WorkflowDef, lines: LineMap) -> Found:
     else:  # reachability means nothing without a real initial state
         reached = _reachable(defn)
         for name in defn.states.keys() - reached:
-            yield lines.line("states", name), (
-                f"state {name!r} cannot be reached from the initial state {defn.initial!r}"
+            yield (
+                lines.line("states", name),
+                (f"state {name!r} cannot be reached from the initial state {defn.initial!r}"),
             )
     # Sources are taken as written: a transition from `*` (cancel, say) is no way forward, so
     # it does not rescue a dead end.
     ways_out = {s for t in defn.transitions if t.dest for s in t.source if s != t.dest}
     for name, state in defn.states.items():
         if not state.final and name not in ways_out:
-            yield lines.line("states", name), (
-                f"state {name!r} is a dead end: it is not final and no transition leads out of it"
-                + (" (those from '*' do not count)" if _has_star_source(defn) else "")
+            yield (
+                lines.line("states", name),
+                (
+                    f"state {name!r} is a dead end: it is not final and no transition leads out of it"
+                    + (" (those from '*' do not count)" if _has_star_source(defn) else "")
+                ),
             )
     finals = set(defn.final_states())
     for i, t in enumerate(defn.transitions):
         for j, name in enumerate(t.source):
             if name in finals:
-                yield lines.line("transitions", i, "source", j), (
-                    f"transition {t.trigger!r} leaves {name!r}, which is final"
+                yield (
+                    lines.line("transitions", i, "source", j),
+                    (f"transition {t.trigger!r} leaves {name!r}, which is final"),
                 )
 
 
@@ -133,15 +140,22 @@ def _action(
     for arg, value in action.args.items():
         if arg not in takes:
             yield at(arg), f"{on}: " + _unknown("argument", arg, takes)
-        elif (message := _argument(defn, action.kind, arg, value, renderer)) is not None:
+        elif (message := _argument(defn, action, arg, value, renderer)) is not None:
             yield at(arg), f"{on}: {message}"
 
 
 def _argument(
-    defn: WorkflowDef, kind: str, arg: str, value: str, renderer: MailRenderer
+    defn: WorkflowDef, action: ActionDef, arg: str, value: str, renderer: MailRenderer
 ) -> str | None:
+    kind = action.kind
     if arg == "to" and value not in AUDIENCES:
         return _unknown("audience", value, AUDIENCES)
+    if arg == "link":
+        if value not in LINKS:
+            return _unknown("link", value, LINKS)
+        if action.args.get("to") not in ORGANISATION_AUDIENCES:
+            audiences = " or ".join(sorted(ORGANISATION_AUDIENCES))
+            return f"a {value} link goes to member organisations: send it to {audiences}"
     if arg in ("field", "at") and value not in DEADLINE_FIELDS:
         return _unknown("deadline field", value, DEADLINE_FIELDS)
     if arg in ("after", "before") and value not in defn.parameters and not is_duration(value):
@@ -152,7 +166,8 @@ def _argument(
         return _timer_trigger(defn, value)
     if kind == "cancel_timer" and arg == "name" and value != "*" and value not in _timers(defn):
         return f"no start_timer starts a timer named {value!r}" + suggest(value, _timers(defn))
-    return _template(renderer, value) if arg == "template" else None
+    supplied = TEMPLATE_CONTEXT | ({"link"} if "link" in action.args else set())
+    return _template(renderer, value, supplied) if arg == "template" else None
 
 
 def _timer_trigger(defn: WorkflowDef, trigger: str) -> str | None:
@@ -168,7 +183,7 @@ def _timers(defn: WorkflowDef) -> set[str]:
     return {a.args.get("name", "") for a in starts}
 
 
-def _template(renderer: MailRenderer, name: str) -> str | None:
+def _template(renderer: MailRenderer, name: str, supplied: frozenset[str]) -> str | None:
     missing = renderer.missing_parts(name)
     if len(missing) == len(PARTS):
         known = [d.name for d in renderer.root.glob("*") if d.is_dir()]
@@ -176,14 +191,14 @@ def _template(renderer: MailRenderer, name: str) -> str | None:
     if missing:
         return f"email template {name!r} is missing {', '.join(missing)}"
     try:
-        unknown = sorted(renderer.variables(name) - TEMPLATE_CONTEXT)
+        unknown = sorted(renderer.variables(name) - supplied)
     except jinja2.TemplateError as exc:
         return f"email template {name!r} cannot be read: {exc}"
     if not unknown:
         return None
     return (
         f"email template {name!r} uses {', '.join(map(repr, unknown))}, which a send "
-        f"does not provide; it may use {', '.join(sorted(TEMPLATE_CONTEXT))}"
+        f"does not provide; it may use {', '.join(sorted(supplied))}"
     )
 
 
@@ -197,7 +212,10 @@ def _ambiguous(defn: WorkflowDef, lines: LineMap) -> Found:
             if line != lines.line("transitions", i):
                 clashes.setdefault(line, []).append(state)
         for line, states in clashes.items():
-            yield lines.line("transitions", i), (
-                f"transition {t.trigger!r} from {', '.join(map(repr, states))} is ambiguous: "
-                f"the one at line {line} has the same trigger and source, and neither has a guard"
+            yield (
+                lines.line("transitions", i),
+                (
+                    f"transition {t.trigger!r} from {', '.join(map(repr, states))} is ambiguous: "
+                    f"the one at line {line} has the same trigger and source, and neither has a guard"
+                ),
             )

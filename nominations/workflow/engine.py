@@ -163,7 +163,7 @@ def _intent(
 ) -> Intent:
     args = action.args
     if action.kind == "send":
-        return SendMail(template=args["template"], audience=args["to"])
+        return SendMail(template=args["template"], audience=args["to"], link=args.get("link"))
     if action.kind == "set_deadline":
         return SetDeadline(field=args["field"], at=subject.now + definition.duration(args["after"]))
     if action.kind == "start_timer":

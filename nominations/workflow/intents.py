@@ -10,6 +10,7 @@ from datetime import datetime
 class SendMail:
     template: str
     audience: str
+    link: str | None = None  # a personal link for each recipient organisation: nominate | ballot
 
 
 @dataclass(frozen=True)

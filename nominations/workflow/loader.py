@@ -20,6 +20,7 @@ from nominations.workflow.durations import is_duration
 Loc = tuple[str | int, ...]
 _NAMED_BY_USER = frozenset({"states", "parameters", "args"})  # mappings whose keys are names
 _RESERVED = frozenset({"line", "path"})  # filled by the loader, never written in the file
+_EXPECTED = "a mapping with the keys workflow, entity, initial, states and transitions"
 
 # What a person must write for each key; "key[]" is what goes inside a list or mapping.
 _MEANING = {
@@ -100,9 +101,7 @@ def load_shipped(name: str = "vacancy") -> WorkflowDef:
 
 def read_workflow(path: Path) -> tuple[WorkflowDef, LineMap]:
     """The definition with lines and path filled in, and the map to find any value's line."""
-    root, data = _parse(path)
-    lines = LineMap(root)
-    problems = [Problem(path, line, text) for line, text in _duplicate_keys(root, set())]
+    data, lines, problems = read_yaml(path, "a workflow", _EXPECTED)
     problems += [Problem(path, lines.line(*loc), _unknown_key(loc)) for loc in _reserved(data)]
     try:
         defn = WorkflowDef.model_validate(data)
@@ -126,7 +125,18 @@ def _with_lines(transition: TransitionDef, i: int, lines: LineMap) -> Transition
     return transition.model_copy(update={"line": lines.line("transitions", i), "actions": actions})
 
 
-def _parse(path: Path) -> tuple[yaml.Node, dict[str, Any]]:
+def read_yaml(path: Path, noun: str, expected: str) -> tuple[dict[str, Any], LineMap, list[Problem]]:
+    """A YAML file whose top level is a mapping, the map to its lines, and its duplicate keys.
+
+    Raise WorkflowDefinitionError when it cannot be read as a mapping; `noun` and `expected`
+    say what the file should be ("a workflow", "a mapping with the keys ...").
+    """
+    root, data = _parse(path, noun, expected)
+    duplicates = [Problem(path, line, text) for line, text in _duplicate_keys(root, set())]
+    return data, LineMap(root), duplicates
+
+
+def _parse(path: Path, noun: str, expected: str) -> tuple[yaml.Node, dict[str, Any]]:
     def fail(line: int, message: str) -> WorkflowDefinitionError:
         return WorkflowDefinitionError([Problem(path, line, message)])
 
@@ -153,11 +163,10 @@ def _parse(path: Path) -> tuple[yaml.Node, dict[str, Any]]:
         raise fail(*_yaml_error(exc)) from None
     finally:
         loader.dispose()
-    expected = "a mapping with the keys workflow, entity, initial, states and transitions"
     if root is None:
-        raise fail(1, f"the file is empty; a workflow is {expected}")
+        raise fail(1, f"the file is empty; {noun} is {expected}")
     if not isinstance(data, dict):
-        raise fail(root.start_mark.line + 1, f"the top level must be {expected}, not {_kind(data)}")
+        raise fail(root.start_mark.line + 1, f"the top level must be {expected}, not {describe(data)}")
     return root, data
 
 
@@ -199,10 +208,10 @@ def _problem(path: Path, lines: LineMap, data: dict[str, Any], error: ErrorDetai
     loc: Loc = tuple(error["loc"])
     if error["type"] == "value_error":
         loc = _refine(loc, data)
-        message = f"{_path(loc)}: {error['ctx']['error']}"
+        message = f"{dotted(loc)}: {error['ctx']['error']}"
     elif loc[-1] == "[key]":
         loc = loc[:-1]
-        message = f"{_path(loc[:-1])}: the name {loc[-1]!r} must be text; put it in quotes"
+        message = f"{dotted(loc[:-1])}: the name {loc[-1]!r} must be text; put it in quotes"
     elif error["type"] == "extra_forbidden":
         message = _unknown_key(loc)
     else:
@@ -233,7 +242,7 @@ def _unknown_key(loc: Loc) -> str:
         in_state = parent[0] == "states"
         model, noun = (StateDef, "a state") if in_state else (TransitionDef, "a transition")
     keys = [name for name in model.model_fields if name not in _RESERVED]
-    where = f"{_path(parent)}: " if parent else ""
+    where = f"{dotted(parent)}: " if parent else ""
     return f"{where}unknown key {key!r} in {noun}; expected one of {', '.join(keys)}" + suggest(
         str(key), keys
     )
@@ -243,21 +252,23 @@ def _wrong_value(loc: Loc, error: ErrorDetails) -> str:
     # The field is the last key that is not a name the author chose (a state's, a parameter's).
     k = max((i for i, step in enumerate(loc) if isinstance(step, str) and (
         i == 0 or loc[i - 1] not in _NAMED_BY_USER)), default=0)
-    where = f"{_path(loc[:k])}: " if k else ""
-    subject = _path(loc[k:])
+    where = f"{dotted(loc[:k])}: " if k else ""
+    subject = dotted(loc[k:])
     if error["type"] == "missing":
         return f"{where}{subject!r} is required"
     meaning = _MEANING.get(str(loc[k]) + ("" if k == len(loc) - 1 else "[]"))
     if meaning is None:
         return f"{where}{subject!r}: {error['msg']}"
-    return f"{where}{subject!r} must be {meaning}, not {_kind(error['input'])}"
+    return f"{where}{subject!r} must be {meaning}, not {describe(error['input'])}"
 
 
-def _path(loc: Loc) -> str:
+def dotted(loc: Loc) -> str:
+    """`loc` as a person reads it: transitions[2].actions[0]."""
     return "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in loc).lstrip(".")
 
 
-def _kind(value: object) -> str:
+def describe(value: object) -> str:
+    """What a wrong value is, in words: 'P7X', the number 3, a list, nothing."""
     kinds = {dict: "a mapping", list: "a list", bool: "true/false"}
     if isinstance(value, str):
         return repr(value) if len(value) <= 40 else "long text"

@@ -19,7 +19,13 @@ AUDIENCES = frozenset(
 # Deadline columns on the entity that set_deadline may write and start_timer may read.
 DEADLINE_FIELDS = frozenset({"nominations_close_at", "voting_close_at"})
 
-# Top-level names every `send` action puts in its template's context.
+# Personal links a `send` may give each recipient organisation, and the deadline each expires at.
+LINKS: dict[str, str] = {"nominate": "nominations_close_at", "ballot": "voting_close_at"}
+
+# Audiences made of member organisations: the only ones a personal link can go to.
+ORGANISATION_AUDIENCES = frozenset({"electorate", "electorate_not_voted"})
+
+# Top-level names every `send` action puts in its template's context (and `link`, when it has one).
 TEMPLATE_CONTEXT = frozenset(
     {"vacancy", "partnership", "network", "recipient", "reason", "nominations", "result", "base_url"}
 )
@@ -56,7 +62,7 @@ class ActionSpec:
 
 
 ACTIONS: dict[str, ActionSpec] = {
-    "send": ActionSpec(required=frozenset({"template", "to"})),
+    "send": ActionSpec(required=frozenset({"template", "to"}), optional=frozenset({"link"})),
     "set_deadline": ActionSpec(required=frozenset({"field", "after"})),
     "start_timer": ActionSpec(
         required=frozenset({"name", "trigger"}), optional=frozenset({"at", "after", "before"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from sqlmodel import col, select
 
 from nominations.actors import Actor
 from nominations.db.models import (
+    AccessLink,
     AuditEvent,
     ElectionResult,
     ElectorateMember,
@@ -22,6 +24,7 @@ from nominations.errors import (
     ReasonRequiredError,
     TriggerNotAllowedError,
 )
+from nominations.links import token_hash
 from nominations.services.participation import ParticipationError
 from tests.integration.conftest import World, count, snapshot
 
@@ -111,6 +114,13 @@ def test_opening_the_call_freezes_the_roll_sets_the_deadline_and_mails_each_memb
     ]
     calls = outbox(world, "call_for_nominations")
     assert sorted(m.to_email for m in calls) == sorted(m.contact_email for m in roll)
+    tokens = [re.search(r"/nominate/(\S+)", m.text_body).group(1) for m in calls]  # type: ignore[union-attr]
+    assert len(set(tokens)) == 6
+    with world.app.db.transaction() as session:
+        links = session.exec(select(AccessLink).where(AccessLink.vacancy_id == vid)).all()
+    assert {link.token_hash for link in links} == {token_hash(t) for t in tokens}  # only hashes are kept
+    assert {link.organisation_id for link in links} == {m.organisation_id for m in roll}
+    assert all(link.expires_at == vacancy.nominations_close_at for link in links)
     payload = json.loads(events(world, vid)[-1].payload)
     assert payload["effects"] == {"electorate": 6}
     assert "contact0@org0.example" not in events(world, vid)[-1].payload  # ids only, no personal data

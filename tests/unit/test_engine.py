@@ -33,7 +33,7 @@ def test_opening_the_call_records_intents_in_order(engine: WorkflowEngine) -> No
         SetDeadline("nominations_close_at", close),
         StartTimer("close_nominations", "close_nominations", close),
         StartTimer("nomination_reminder", "remind_nominators", close - timedelta(days=2)),
-        SendMail("call_for_nominations", "electorate"),
+        SendMail("call_for_nominations", "electorate", link="nominate"),
     )
 
 
@@ -57,7 +57,7 @@ def test_tally_branches_on_the_number_of_valid_nominations(
 def test_an_internal_transition_keeps_the_state(engine: WorkflowEngine) -> None:
     attempt = engine.attempt("voting_open", "remind_voters", Facts(), NOW, {})
     assert (attempt.source, attempt.dest) == ("voting_open", "voting_open")
-    assert attempt.intents == (SendMail("ballot_reminder", "electorate_not_voted"),)
+    assert attempt.intents == (SendMail("ballot_reminder", "electorate_not_voted", link="ballot"),)
 
 
 def test_cancel_applies_to_every_open_state_and_no_final_one(engine: WorkflowEngine) -> None:

@@ -75,15 +75,19 @@ CASES = {
         [(8, "state 'stuck' is a dead end: it is not final and no transition leads out of it")],
     ),
     "an internal transition is no way out": (
-        STUCK + "  - trigger: jam\n    source: open\n    dest: stuck\n"
-        "  - trigger: poke\n    source: stuck\n",
+        STUCK + "  - trigger: jam\n    source: open\n    dest: stuck\n  - trigger: poke\n    source: stuck\n",
         [(8, "state 'stuck' is a dead end: it is not final and no transition leads out of it")],
     ),
     "a cancel from '*' is no way out": (
         STUCK + "  - trigger: jam\n    source: open\n    dest: stuck\n"
         "  - trigger: cancel\n    source: '*'\n    dest: closed\n",
-        [(8, "state 'stuck' is a dead end: it is not final and no transition leads out of it "
-             "(those from '*' do not count)")],
+        [
+            (
+                8,
+                "state 'stuck' is a dead end: it is not final and no transition leads out of it "
+                "(those from '*' do not count)",
+            )
+        ],
     ),
     "'*' leaves no final state": (added("trigger: cancel", "source: '*'", "dest: closed"), []),
     "final state with a way out": (
@@ -92,18 +96,33 @@ CASES = {
     ),
     "unknown guard": (
         added("trigger: finish", "source: open", "dest: closed", "guards: [contested, maybe]"),
-        [(19, "transition 'finish': unknown guard 'maybe'; expected one of contested, has_votes, "
-              "no_valid_nominations, uncontested")],
+        [
+            (
+                19,
+                "transition 'finish': unknown guard 'maybe'; expected one of contested, has_votes, "
+                "no_valid_nominations, uncontested",
+            )
+        ],
     ),
     "unknown actor kind": (
         added("trigger: finish", "source: open", "dest: closed", "by: robot"),
-        [(19, "transition 'finish': unknown actor kind 'robot'; expected one of coordinator, "
-              "organisation, partnership, system, timer")],
+        [
+            (
+                19,
+                "transition 'finish': unknown actor kind 'robot'; expected one of coordinator, "
+                "organisation, partnership, system, timer",
+            )
+        ],
     ),
     "ambiguous twins": (
         added("trigger: close", "source: open", "dest: open"),
-        [(16, "transition 'close' from 'open' is ambiguous: the one at line 11 has the same "
-              "trigger and source, and neither has a guard")],
+        [
+            (
+                16,
+                "transition 'close' from 'open' is ambiguous: the one at line 11 has the same "
+                "trigger and source, and neither has a guard",
+            )
+        ],
     ),
     "a guarded twin is not ambiguous": (
         added("trigger: close", "source: open", "dest: open", "guards: has_votes"),
@@ -111,9 +130,14 @@ CASES = {
     ),
     "unknown action": (
         BASE + finish("sned: {template: hello, to: partnership}"),
-        [(21, "transition 'finish': unknown action 'sned'; expected one of cancel_timer, "
-              "count_votes, elect_unopposed, freeze_electorate, open_ballot, send, "
-              "set_deadline, start_timer; did you mean 'send'?")],
+        [
+            (
+                21,
+                "transition 'finish': unknown action 'sned'; expected one of cancel_timer, "
+                "count_votes, elect_unopposed, freeze_electorate, open_ballot, send, "
+                "set_deadline, start_timer; did you mean 'send'?",
+            )
+        ],
     ),
     "missing action argument": (
         BASE + finish("send: {template: hello}"),
@@ -121,57 +145,100 @@ CASES = {
     ),
     "unexpected action argument": (
         BASE + finish("send: {template: hello, to: partnership, cc: coordinator}"),
-        [(21, ACTIONS_FROM + "unknown argument 'cc'; expected one of template, to")],
+        [(21, ACTIONS_FROM + "unknown argument 'cc'; expected one of link, template, to")],
     ),
     "unknown audience": (
         BASE + finish("send: {template: hello, to: everybody}"),
-        [(21, ACTIONS_FROM + "unknown audience 'everybody'; expected one of coordinator, "
-              "elected, electorate, electorate_not_voted, nominees, partnership")],
+        [
+            (
+                21,
+                ACTIONS_FROM + "unknown audience 'everybody'; expected one of coordinator, "
+                "elected, electorate, electorate_not_voted, nominees, partnership",
+            )
+        ],
     ),
     "bad literal duration": (
         BASE + finish("set_deadline: {field: voting_close_at, after: P7X}"),
-        [(21, "set_deadline in transition 'finish': after 'P7X' is neither a duration such as "
-              "P21D nor a parameter")],
+        [
+            (
+                21,
+                "set_deadline in transition 'finish': after 'P7X' is neither a duration such as "
+                "P21D nor a parameter",
+            )
+        ],
     ),
     "misspelt parameter": (
         BASE + finish("set_deadline: {field: voting_close_at, after: windw}"),
-        [(21, "set_deadline in transition 'finish': after 'windw' is neither a duration such "
-              "as P21D nor a parameter; did you mean 'window'?")],
+        [
+            (
+                21,
+                "set_deadline in transition 'finish': after 'windw' is neither a duration such "
+                "as P21D nor a parameter; did you mean 'window'?",
+            )
+        ],
     ),
     "a parameter and a literal are both durations": (
-        BASE + finish("set_deadline: {field: voting_close_at, after: window}")
+        BASE
+        + finish("set_deadline: {field: voting_close_at, after: window}")
         + "      - set_deadline: {field: nominations_close_at, after: PT12H}\n",
         [],
     ),
     "unknown deadline field": (
         BASE + finish("set_deadline: {field: closes, after: P1D}"),
-        [(21, "set_deadline in transition 'finish': unknown deadline field 'closes'; "
-              "expected one of nominations_close_at, voting_close_at")],
+        [
+            (
+                21,
+                "set_deadline in transition 'finish': unknown deadline field 'closes'; "
+                "expected one of nominations_close_at, voting_close_at",
+            )
+        ],
     ),
     "start_timer at an unknown deadline": (
         BASE + finish("start_timer: {name: t, trigger: finish, at: someday}"),
-        [(21, "start_timer in transition 'finish': unknown deadline field 'someday'; "
-              "expected one of nominations_close_at, voting_close_at")],
+        [
+            (
+                21,
+                "start_timer in transition 'finish': unknown deadline field 'someday'; "
+                "expected one of nominations_close_at, voting_close_at",
+            )
+        ],
     ),
     "start_timer of an unknown trigger": (
         BASE + finish("start_timer: {name: t, trigger: finsh}"),
-        [(21, "start_timer in transition 'finish': unknown trigger 'finsh'; expected one of "
-              "close, finish; did you mean 'finish'?")],
+        [
+            (
+                21,
+                "start_timer in transition 'finish': unknown trigger 'finsh'; expected one of "
+                "close, finish; did you mean 'finish'?",
+            )
+        ],
     ),
     "start_timer of a trigger the timer may not fire": (
         BASE + finish("start_timer: {name: t, trigger: close}"),
-        [(21, "start_timer in transition 'finish': no transition 'close' may be fired by "
-              "'timer', so the timer would be refused")],
+        [
+            (
+                21,
+                "start_timer in transition 'finish': no transition 'close' may be fired by "
+                "'timer', so the timer would be refused",
+            )
+        ],
     ),
     "start_timer before without at": (
         BASE + finish("start_timer: {name: t, trigger: finish, before: P1D}"),
-        [(21, "start_timer in transition 'finish': 'before' counts back from a deadline, "
-              "so 'at' is needed too")],
+        [
+            (
+                21,
+                "start_timer in transition 'finish': 'before' counts back from a deadline, "
+                "so 'at' is needed too",
+            )
+        ],
     ),
     "start_timer missing its name and trigger": (
         BASE + finish("start_timer: {at: voting_close_at}"),
-        [(21, "start_timer in transition 'finish': the argument 'name' is missing"),
-         (21, "start_timer in transition 'finish': the argument 'trigger' is missing")],
+        [
+            (21, "start_timer in transition 'finish': the argument 'name' is missing"),
+            (21, "start_timer in transition 'finish': the argument 'trigger' is missing"),
+        ],
     ),
     "cancel_timer of a timer nobody starts": (
         BASE + finish("cancel_timer: {name: t}"),
@@ -184,9 +251,14 @@ CASES = {
     ),
     "template using a name a send does not provide": (
         BASE + finish("send: {template: leaky, to: partnership}"),
-        [(21, ACTIONS_FROM + "email template 'leaky' uses 'secret', which a send does not "
-              "provide; it may use base_url, network, nominations, partnership, reason, "
-              "recipient, result, vacancy")],
+        [
+            (
+                21,
+                ACTIONS_FROM + "email template 'leaky' uses 'secret', which a send does not "
+                "provide; it may use base_url, network, nominations, partnership, reason, "
+                "recipient, result, vacancy",
+            )
+        ],
     ),
 }
 
@@ -197,6 +269,7 @@ def renderer(tmp_path: Path) -> MailRenderer:
     parts = {
         "hello": ("Hello", "Dear {{ recipient.name }}", "<p>{{ vacancy.title }}</p>"),
         "leaky": ("Hello", "Dear {{ recipient.name }}", "<p>{{ secret }}</p>"),
+        "linked": ("Hello", "Dear {{ recipient.name }}", "<p><a href='{{ link }}'>vote</a></p>"),
         "broken": ("Hello", "{% if %}", "<p></p>"),
     }
     for name, texts in parts.items():
@@ -223,13 +296,10 @@ def test_each_mistake_is_found_on_its_line(
     assert check_text(tmp_path, text, renderer) == expected
 
 
-def test_missing_template_names_the_folder_and_the_near_one(
-    tmp_path: Path, renderer: MailRenderer
-) -> None:
+def test_missing_template_names_the_folder_and_the_near_one(tmp_path: Path, renderer: MailRenderer) -> None:
     text = BASE + finish("send: {template: helo, to: partnership}")
     assert check_text(tmp_path, text, renderer) == [
-        (21, f"{ACTIONS_FROM}there is no email template 'helo' in {renderer.root}; "
-             "did you mean 'hello'?")
+        (21, f"{ACTIONS_FROM}there is no email template 'helo' in {renderer.root}; did you mean 'hello'?")
     ]
 
 
@@ -249,8 +319,11 @@ def test_every_problem_in_a_file_is_reported_in_line_order() -> None:
         (19, "transition 'close': unknown guard 'maybe'"),
         (21, "transition 'close': unknown action 'sned'"),
         (22, "send in transition 'close': unknown audience 'everybody'"),
-        (23, "set_deadline in transition 'close': after 'windw' is neither a duration such "
-             "as P21D nor a parameter"),
+        (
+            23,
+            "set_deadline in transition 'close': after 'windw' is neither a duration such "
+            "as P21D nor a parameter",
+        ),
         (24, "start_timer in transition 'close': unknown trigger 'clsoe'"),
         (29, "transition 'reopen' leaves 'closed', which is final"),
         (30, "transition 'reopen': unknown dest state 'opne'"),
@@ -265,3 +338,36 @@ def test_a_file_that_does_not_load_reports_why() -> None:
 
 def test_shipped_vacancy_workflow_checks_clean_against_shipped_templates() -> None:
     assert check_workflow(workflows_dir() / "vacancy.yaml") == []
+
+
+def test_a_link_goes_only_to_organisations_and_only_of_a_known_kind(
+    tmp_path: Path, renderer: MailRenderer
+) -> None:
+    assert (
+        check_text(
+            tmp_path, BASE + finish("send: {template: linked, to: electorate, link: ballot}"), renderer
+        )
+        == []
+    )
+    assert check_text(
+        tmp_path, BASE + finish("send: {template: linked, to: partnership, link: ballot}"), renderer
+    ) == [
+        (
+            21,
+            ACTIONS_FROM + "a ballot link goes to member organisations: "
+            "send it to electorate or electorate_not_voted",
+        )
+    ]
+    assert check_text(
+        tmp_path, BASE + finish("send: {template: linked, to: electorate, link: vote}"), renderer
+    ) == [(21, ACTIONS_FROM + "unknown link 'vote'; expected one of ballot, nominate")]
+
+
+def test_a_template_may_use_link_only_when_its_send_gives_one(tmp_path: Path, renderer: MailRenderer) -> None:
+    [(line, message)] = check_text(
+        tmp_path, BASE + finish("send: {template: linked, to: electorate}"), renderer
+    )
+    assert line == 21
+    assert message.startswith(
+        ACTIONS_FROM + "email template 'linked' uses 'link', which a send does not provide"
+    )
