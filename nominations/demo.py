@@ -91,20 +91,18 @@ def _election(app: App, clock: FakeClock, console: Console | None) -> None:
         clock.advance(timedelta(days=3))
         app.participation.nominate(vid, orgs[index], name, _email(name), statement)
         step(f"{ORGANISATIONS[index][0]} nominates {name}")
-    step(
-        "a reminder goes out two days before the call closes",
-        _until(app, vid, "nominations_close_at", clock, 2),
-    )
+    close = "nominations_close_at"
+    step("a week before the call closes, a reminder goes out", _until(app, vid, close, clock, 7))
+    step("and another two days before", _until(app, vid, close, clock, 2))
     step(
         "the call closes with three valid nominations: ballots go out",
         _until(app, vid, "nominations_close_at", clock),
     )
     voted = _vote(app, vid, orgs, clock)
     step(f"{voted} of {len(orgs)} organisations vote, one vote each")
-    step(
-        "a reminder goes to the organisations that have not voted",
-        _until(app, vid, "voting_close_at", clock, 2),
-    )
+    reminder = "a week before voting closes, the organisations that have not voted are reminded"
+    step(reminder, _until(app, vid, "voting_close_at", clock, 7))
+    step("and again two days before", _until(app, vid, "voting_close_at", clock, 2))
     step("voting closes and the votes are counted", _until(app, vid, "voting_close_at", clock))
     if console is not None:
         console.print(f"                       {_result_line(app, vid)}", highlight=False)
@@ -135,7 +133,7 @@ def _vote(app: App, vid: int, orgs: list[int], clock: FakeClock) -> int:
     preferences = [0] * 7 + [1] * 5 + [2] * 4
     random.Random(2027).shuffle(preferences)
     for org, choice in zip(orgs[:16], preferences, strict=True):
-        clock.advance(timedelta(hours=11))
+        clock.advance(timedelta(hours=7))
         nomination = ids[NOMINEES[choice][1]]
         assert nomination is not None
         app.participation.cast_vote(vid, org, [nomination])

@@ -1,4 +1,4 @@
-"""`nominations workflow check` and `nominations workflow diagram`: workflow files as data."""
+"""`nominations workflow check` and `nominations workflow diagram`: workflows and protocols as data."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from nominations.errors import NotFoundError
+from nominations.protocol.loader import check_protocol, is_protocol_file
 from nominations.workflow.check import check_workflow
 from nominations.workflow.diagram import mermaid
 from nominations.workflow.loader import load_workflow
@@ -17,13 +18,13 @@ app = typer.Typer(no_args_is_help=True)
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Workflow YAML files to check.")],
+    files: Annotated[list[Path], typer.Argument(help="Workflow or protocol YAML files to check.")],
 ) -> None:
     """Print every problem as FILE:LINE: message; exit 1 if any file has one."""
     failed = 0
     count = 0
     for path in files:
-        problems = check_workflow(path)
+        problems = check_protocol(path) if is_protocol_file(path) else check_workflow(path)
         for problem in problems:
             typer.echo(str(problem))
         if not problems:

@@ -25,6 +25,7 @@ from nominations.mail.render import MailRenderer
 from nominations.services.audit_log import append_event
 from nominations.services.effects import EffectRunner
 from nominations.services.facts import gather_facts
+from nominations.services.protocols import protocol_for, workflow_parameters
 from nominations.services.workflows import WorkflowSet
 from nominations.workflow.vocabulary import DEADLINE_FIELDS
 
@@ -88,7 +89,9 @@ class TransitionService:
         _check_actor_and_reason(engine.candidates(vacancy.status, trigger), trigger, actor, reason)
         now = self.clock.now()
         deadlines = {name: getattr(vacancy, name) for name in DEADLINE_FIELDS}
-        attempt = engine.attempt(vacancy.status, trigger, gather_facts(session, vacancy), now, deadlines)
+        parameters = workflow_parameters(protocol_for(session, vacancy))
+        facts = gather_facts(session, vacancy)
+        attempt = engine.attempt(vacancy.status, trigger, facts, now, deadlines, parameters)
 
         changed = session.exec(
             update(Vacancy)

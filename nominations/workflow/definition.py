@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -72,16 +73,18 @@ class WorkflowDef(_Strict):
     workflow: str
     entity: str
     initial: str
-    parameters: dict[str, str] = Field(default_factory=dict)
+    # Durations by name; a list (reminders) starts one timer per entry. A protocol may override.
+    parameters: dict[str, str | list[str]] = Field(default_factory=dict)
     states: dict[str, StateDef]
     transitions: list[TransitionDef]
     path: Path | None = None
 
     @field_validator("parameters")
     @classmethod
-    def _durations(cls, value: dict[str, str]) -> dict[str, str]:
-        for text in value.values():
-            parse_duration(text)
+    def _durations(cls, value: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        for entry in value.values():
+            for text in [entry] if isinstance(entry, str) else entry:
+                parse_duration(text)
         return value
 
     @field_validator("states", mode="before")
@@ -100,9 +103,19 @@ class WorkflowDef(_Strict):
             return [name for name, state in self.states.items() if not state.final]
         return list(transition.source)
 
-    def duration(self, value: str) -> timedelta:
-        """A literal ISO duration, or the name of one of the workflow's parameters."""
-        return parse_duration(self.parameters.get(value, value))
+    def durations(
+        self, value: str, overrides: Mapping[str, str | list[str]] | None = None
+    ) -> list[timedelta]:
+        """A literal ISO duration, or a parameter's (from `overrides` first), as a list."""
+        entry = {**self.parameters, **(overrides or {})}.get(value, value)
+        return [parse_duration(text) for text in ([entry] if isinstance(entry, str) else entry)]
+
+    def duration(self, value: str, overrides: Mapping[str, str | list[str]] | None = None) -> timedelta:
+        """One duration; a parameter that is a list is refused here."""
+        found = self.durations(value, overrides)
+        if len(found) != 1:
+            raise ValueError(f"{value!r} names {len(found)} durations where one is needed")
+        return found[0]
 
     def triggers(self) -> list[str]:
         return list(dict.fromkeys(t.trigger for t in self.transitions))

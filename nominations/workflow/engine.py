@@ -35,6 +35,7 @@ class _Subject:
     facts: Facts
     now: datetime
     deadlines: dict[str, datetime | None]
+    parameters: Mapping[str, str | list[str]] = field(default_factory=dict)
     intents: list[Intent] = field(default_factory=list)
 
 
@@ -86,13 +87,24 @@ class WorkflowEngine:
         ]
 
     def attempt(
-        self, state: str, trigger: str, facts: Facts, now: datetime, deadlines: Mapping[str, datetime | None]
+        self,
+        state: str,
+        trigger: str,
+        facts: Facts,
+        now: datetime,
+        deadlines: Mapping[str, datetime | None],
+        parameters: Mapping[str, str | list[str]] | None = None,
     ) -> Attempt:
-        """Run the trigger on a throwaway adapter; raise a named refusal if it does not apply."""
+        """Run the trigger on a throwaway adapter; raise a named refusal if it does not apply.
+
+        `parameters` override the workflow's own durations (a network's protocol sets them).
+        """
         candidates = self.candidates(state, trigger)
         if not candidates:
             raise TriggerNotAllowedError(self._not_allowed(state, trigger))
-        subject = _Subject(state=state, facts=facts, now=now, deadlines=dict(deadlines))
+        subject = _Subject(
+            state=state, facts=facts, now=now, deadlines=dict(deadlines), parameters=parameters or {}
+        )
         with self._lock:
             self._machine.add_model(subject, initial=state)
             try:
@@ -150,39 +162,40 @@ def _recorder(definition: WorkflowDef, transition: TransitionDef) -> Any:
     def record(event: EventData) -> None:
         subject: _Subject = event.model  # type: ignore[assignment]
         for action in transition.actions:
-            intent = _intent(definition, transition, action, subject)
-            if isinstance(intent, SetDeadline):
-                subject.deadlines[intent.field] = intent.at
-            subject.intents.append(intent)
+            for intent in _intents(definition, action, subject):
+                if isinstance(intent, SetDeadline):
+                    subject.deadlines[intent.field] = intent.at
+                subject.intents.append(intent)
 
     return record
 
 
-def _intent(
-    definition: WorkflowDef, transition: TransitionDef, action: ActionDef, subject: _Subject
-) -> Intent:
-    args = action.args
+def _intents(definition: WorkflowDef, action: ActionDef, subject: _Subject) -> list[Intent]:
+    args, params = action.args, subject.parameters
     if action.kind == "send":
-        return SendMail(template=args["template"], audience=args["to"], link=args.get("link"))
+        return [SendMail(template=args["template"], audience=args["to"], link=args.get("link"))]
     if action.kind == "set_deadline":
-        return SetDeadline(field=args["field"], at=subject.now + definition.duration(args["after"]))
+        at = subject.now + definition.duration(args["after"], params)
+        return [SetDeadline(field=args["field"], at=at)]
     if action.kind == "start_timer":
-        return StartTimer(name=args["name"], trigger=args["trigger"], due_at=_due(definition, args, subject))
+        return [
+            StartTimer(name=args["name"], trigger=args["trigger"], due_at=due)
+            for due in _due(definition, args, subject)
+        ]
     if action.kind == "cancel_timer":
-        return CancelTimer(name=args["name"])
-    return Effect(kind=action.kind)
+        return [CancelTimer(name=args["name"])]
+    return [Effect(kind=action.kind)]
 
 
-def _due(definition: WorkflowDef, args: Mapping[str, str], subject: _Subject) -> datetime:
+def _due(definition: WorkflowDef, args: Mapping[str, str], subject: _Subject) -> list[datetime]:
+    # `before` may name a list (a protocol's reminders): one timer for each entry.
     base = subject.now
     if "at" in args:
         at = subject.deadlines.get(args["at"])
         if at is None:
             raise ActionFailedError(f"timer {args['name']!r} needs {args['at']} but it is not set")
         base = at
-    offset = timedelta()
     if "after" in args:
-        offset += definition.duration(args["after"])
-    if "before" in args:
-        offset -= definition.duration(args["before"])
-    return base + offset
+        base += definition.duration(args["after"], subject.parameters)
+    befores = definition.durations(args["before"], subject.parameters) if "before" in args else [timedelta()]
+    return [base - before for before in befores]

@@ -24,18 +24,29 @@ _EXPECTED = "a mapping with the keys workflow, entity, initial, states and trans
 
 # What a person must write for each key; "key[]" is what goes inside a list or mapping.
 _MEANING = {
-    "workflow": "a name", "entity": "a name", "initial": "a state name",
-    "parameters": "a mapping of names to durations", "parameters[]": "a duration such as P21D",
+    "workflow": "a name",
+    "entity": "a name",
+    "initial": "a state name",
+    "parameters": "a mapping of names to durations",
+    "parameters[]": "a duration such as P21D",
     "states": "a mapping of state names to their settings",
     "states[]": "a mapping with 'description' and 'final', or nothing",
     "transitions": "a list of transitions",
     "transitions[]": "a mapping with 'trigger', 'source', 'dest' and the like",
-    "description": "text", "final": "true or false", "trigger": "a name",
-    "source": "a state name or a list of them", "source[]": "a state name", "dest": "a state name",
-    "by": "an actor kind or a list of them", "by[]": "an actor kind",
+    "description": "text",
+    "final": "true or false",
+    "trigger": "a name",
+    "source": "a state name or a list of them",
+    "source[]": "a state name",
+    "dest": "a state name",
+    "by": "an actor kind or a list of them",
+    "by[]": "an actor kind",
     "reason": "'required' or 'optional'",
-    "guards": "a guard name or a list of them", "guards[]": "a guard name",
-    "actions": "a list of actions", "args": "a mapping of argument names to text", "args[]": "text",
+    "guards": "a guard name or a list of them",
+    "guards[]": "a guard name",
+    "actions": "a list of actions",
+    "args": "a mapping of argument names to text",
+    "args[]": "text",
 }
 
 
@@ -225,7 +236,8 @@ def _refine(loc: Loc, data: dict[str, Any]) -> Loc:
     for step in loc:
         value = value[step]
     if loc[-1] == "parameters":
-        return loc + next(((k,) for k, v in value.items() if not is_duration(v)), ())
+        bad = (k for k, v in value.items() if not all(map(is_duration, [v] if isinstance(v, str) else v)))
+        return loc + next(((k,) for k in bad), ())
     for index, item in enumerate(value if loc[-1] == "actions" else []):
         try:
             parse_action(item)
@@ -250,8 +262,14 @@ def _unknown_key(loc: Loc) -> str:
 
 def _wrong_value(loc: Loc, error: ErrorDetails) -> str:
     # The field is the last key that is not a name the author chose (a state's, a parameter's).
-    k = max((i for i, step in enumerate(loc) if isinstance(step, str) and (
-        i == 0 or loc[i - 1] not in _NAMED_BY_USER)), default=0)
+    k = max(
+        (
+            i
+            for i, step in enumerate(loc)
+            if isinstance(step, str) and (i == 0 or loc[i - 1] not in _NAMED_BY_USER)
+        ),
+        default=0,
+    )
     where = f"{dotted(loc[:k])}: " if k else ""
     subject = dotted(loc[k:])
     if error["type"] == "missing":

@@ -25,9 +25,9 @@ def test_demo_fills_the_seat_and_every_email_crossed_smtp(tmp_path: Path) -> Non
     summary = json.loads(run.stdout)
     assert summary["vacancies"] == {"filled": 1}
     assert summary["audit_verified"] is True
-    assert summary["audit_events"] == 30  # request, 2 decisions, 3 nominations, 16 votes, 9 more transitions
+    assert summary["audit_events"] == 32  # request, 2 decisions, 3 nominations, 16 votes, 11 more transitions
     mails = sorted(Path(summary["mail_dir"]).glob("*.eml"))
-    assert summary["emails_sent"] == len(mails) == 89
+    assert summary["emails_sent"] == len(mails) == 113
     parsed = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in mails]
     assert len({m["Message-ID"] for m in parsed}) == len(parsed)  # each delivered once
     for message in parsed:
@@ -35,7 +35,7 @@ def test_demo_fills_the_seat_and_every_email_crossed_smtp(tmp_path: Path) -> Non
         assert {part.get_content_type() for part in message.iter_parts()} == {"text/plain", "text/html"}
     subjects = [m["Subject"] for m in parsed]
     assert sum(s.startswith("Your ballot:") for s in subjects) == 20
-    assert sum(s.startswith("Reminder: your organisation has not voted") for s in subjects) == 4
+    assert sum(s.startswith("Reminder: your organisation has not voted") for s in subjects) == 8
 
     verify = subprocess.run(
         [sys.executable, "-m", "nominations", "audit", "verify"],
@@ -44,7 +44,7 @@ def test_demo_fills_the_seat_and_every_email_crossed_smtp(tmp_path: Path) -> Non
         env={**os.environ, "NOMINATIONS_DATABASE_URL": f"sqlite:///{summary['database']}"},
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
-    assert verify.stdout.strip() == f"verified 30 events, head {summary['audit_head']}"
+    assert verify.stdout.strip() == f"verified 32 events, head {summary['audit_head']}"
 
 
 @pytest.mark.slow
@@ -60,4 +60,4 @@ def test_demo_prints_a_readable_timeline(tmp_path: Path) -> None:
     assert "Northbridge Women's Aid nominates Jo Pearce" in out
     assert "plurality count: Jo Pearce 7, Dev Patel 5, Liam O'Connor 4; elected: Jo Pearce" in out
     assert "the seat is filled" in out
-    assert "Audit chain verified: 30 events" in out
+    assert "Audit chain verified: 32 events" in out

@@ -108,7 +108,8 @@ def test_opening_the_call_freezes_the_roll_sets_the_deadline_and_mails_each_memb
         timers = session.exec(select(Timer).where(Timer.entity_id == vid).order_by(col(Timer.due_at))).all()
     assert vacancy.nominations_close_at == world.clock.now() + timedelta(days=21)
     assert len(roll) == 6  # the lapsed member is not on the roll
-    assert [(t.name, t.due_at) for t in timers] == [
+    assert [(t.name, t.due_at) for t in timers] == [  # the default protocol: reminders 7 and 2 days before
+        ("nomination_reminder", world.clock.now() + timedelta(days=14)),
         ("nomination_reminder", world.clock.now() + timedelta(days=19)),
         ("close_nominations", world.clock.now() + timedelta(days=21)),
     ]
@@ -128,13 +129,17 @@ def test_opening_the_call_freezes_the_roll_sets_the_deadline_and_mails_each_memb
 
 def test_timer_reminds_then_closes_an_empty_call_which_is_reopened_or_withdrawn(world: World) -> None:
     vid = open_call(world)
-    world.clock.advance(timedelta(days=19))
+    world.clock.advance(timedelta(days=14))
     world.fire_timers()
     assert len(outbox(world, "nomination_reminder")) == 6
+    world.clock.advance(timedelta(days=5))
+    world.fire_timers()
+    assert len(outbox(world, "nomination_reminder")) == 12
     assert world.status(vid) == "nominations_open"
     close_call(world, vid)
     assert world.status(vid) == "no_valid_nominations"
-    assert [e.action for e in events(world, vid)][-3:] == [
+    assert [e.action for e in events(world, vid)][-4:] == [
+        "remind_nominators",
         "remind_nominators",
         "close_nominations",
         "tally_nominations",
@@ -187,22 +192,27 @@ def test_a_contested_seat_goes_to_a_ballot_counted_declared_and_filled(world: Wo
     with world.app.db.transaction() as session:
         deadline = session.get_one(Vacancy, vid).voting_close_at
     assert deadline is not None
-    world.clock.set(deadline - timedelta(days=2))
+    world.clock.set(deadline - timedelta(days=7))
     world.fire_timers()
     reminded = sorted(m.to_email for m in outbox(world, "ballot_reminder"))
     assert reminded == ["contact4@org4.example", "contact5@org5.example"]
+    world.app.participation.cast_vote(vid, world.orgs[4], [ids[0]])
+    world.clock.set(deadline - timedelta(days=2))
+    world.fire_timers()
+    reminded = sorted(m.to_email for m in outbox(world, "ballot_reminder"))
+    assert reminded == ["contact4@org4.example", "contact5@org5.example", "contact5@org5.example"]
     world.clock.set(deadline)
     world.fire_timers()
     assert world.status(vid) == "counted"
     with world.app.db.transaction() as session:
         result = session.get_one(ElectionResult, vid)
     assert result.winners == [ids[1]]
-    assert result.detail["totals"] == {str(ids[0]): 1, str(ids[1]): 3, str(ids[2]): 0}
+    assert result.detail["totals"] == {str(ids[0]): 2, str(ids[1]): 3, str(ids[2]): 0}
     assert world.fire(vid, "declare") == "declared"
     assert {m.to_email for m in outbox(world, "result_declared")} >= {"pat@council.example"}
     assert world.fire(vid, "fill") == "filled"
     actions = [e.action for e in events(world, vid)]
-    assert actions[-5:] == ["remind_voters", "close_voting", "count", "declare", "fill"]
+    assert actions[-6:] == ["vote", "remind_voters", "close_voting", "count", "declare", "fill"]
 
 
 @pytest.mark.parametrize(

@@ -118,3 +118,16 @@ def test_the_shared_machine_holds_no_models_after_use(engine: WorkflowEngine) ->
 def test_allowed_asks_the_guards(engine: WorkflowEngine) -> None:
     assert engine.allowed("nominations_closed", Facts(valid_nominations=2)) == ["tally_nominations", "cancel"]
     assert engine.allowed("filled", Facts()) == []
+
+
+def test_a_protocol_sets_the_windows_and_starts_one_reminder_per_entry(engine: WorkflowEngine) -> None:
+    params = {"nomination_window": "P14D", "reminders": ["P7D", "P2D"]}
+    attempt = engine.attempt("accepted", "open_nominations", Facts(), NOW, {}, params)
+    close = NOW + timedelta(days=14)
+    timers = [i for i in attempt.intents if isinstance(i, StartTimer)]
+    assert SetDeadline("nominations_close_at", close) in attempt.intents
+    assert [(t.name, t.due_at) for t in timers] == [
+        ("close_nominations", close),
+        ("nomination_reminder", close - timedelta(days=7)),
+        ("nomination_reminder", close - timedelta(days=2)),
+    ]

@@ -22,6 +22,7 @@ def ballot_context(statement: str = SCRIPT, title: str = "VCS representative") -
             "coordinator_email": "coordinator@network.example",
         },
         "recipient": {"name": "Contact 1"},
+        "link": "http://127.0.0.1:8000/ballot/TOKEN",
         "vacancy": {"title": title, "voting_close_at": datetime(2026, 3, 20, 17, 0, tzinfo=UTC)},
         "partnership": {"name": "Safer Town Partnership"},
         "nominations": [{"nominee_name": "Ann Smith", "statement": statement}],

@@ -1,0 +1,33 @@
+"""The protocol a vacancy runs under: its network's, with the seat's own overrides."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlmodel import Session
+
+from nominations.db.models import Network, Vacancy
+from nominations.protocol.loader import load_named
+from nominations.protocol.model import Protocol
+
+
+@lru_cache(maxsize=32)
+def _named(name: str) -> Protocol:
+    # Protocol files are read once per process: they change with a release, not at run time.
+    return load_named(name)
+
+
+def protocol_for(session: Session, vacancy: Vacancy) -> Protocol:
+    """The network's protocol with the vacancy's per-seat overrides applied and validated."""
+    network = session.get_one(Network, vacancy.network_id)
+    protocol = _named(network.protocol)
+    return protocol.with_overrides(vacancy.protocol_overrides) if vacancy.protocol_overrides else protocol
+
+
+def workflow_parameters(protocol: Protocol) -> dict[str, str | list[str]]:
+    """The durations the vacancy workflow reads from the protocol."""
+    return {
+        "nomination_window": protocol.nomination_window,
+        "ballot_window": protocol.ballot_window,
+        "reminders": list(protocol.reminders),
+    }
