@@ -48,6 +48,13 @@ class Stage:
     non_transferable: Decimal
     elected: tuple[int, ...] = ()  # elected at this stage (deemed elected too), in order
     tie: Tie | None = None
+    # Optional, added for scottish-stv and the X-vote methods; every other method may leave them empty.
+    excluded: tuple[int, ...] = ()  # excluded at the end of this stage with no transfer (SSI 2007/42 r. 52)
+    further_ties: tuple[Tie, ...] = ()  # ties settled at this stage after `tie` (a lot for several seats)
+
+    def ties(self) -> tuple[Tie, ...]:
+        """Every tie settled at this stage, in the order they were settled."""
+        return ((self.tie,) if self.tie else ()) + self.further_ties
 
 
 @dataclass(frozen=True)
