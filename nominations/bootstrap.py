@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from nominations.clock import Clock, FakeClock, SystemClock
 from nominations.db.engine import Database
 from nominations.mail.render import MailRenderer
+from nominations.services.balloting import Balloting
+from nominations.services.nominating import Nominating
 from nominations.services.participation import Participation
 from nominations.services.transitions import TransitionService
 from nominations.services.workflows import WorkflowSet
@@ -25,6 +27,8 @@ class App:
     db: Database
     transitions: TransitionService
     participation: Participation
+    nominating: Nominating
+    balloting: Balloting
 
     def worker(self) -> Worker:
         """A worker that fires this app's timers and sends its mail over SMTP."""
@@ -52,5 +56,14 @@ def build_app(settings: Settings, clock: Clock | None = None, db: Database | Non
     clock = clock or clock_from(settings)
     db = db or Database(settings.database_url)
     workflows = WorkflowSet()
-    transitions = TransitionService(db, clock, MailRenderer(), workflows, settings.base_url)
-    return App(settings, clock, db, transitions, Participation(db, clock, workflows))
+    renderer = MailRenderer()
+    transitions = TransitionService(db, clock, renderer, workflows, settings.base_url)
+    return App(
+        settings,
+        clock,
+        db,
+        transitions,
+        Participation(db, clock, workflows),
+        Nominating(db, clock, renderer, settings.base_url),
+        Balloting(db, clock),
+    )

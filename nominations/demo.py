@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import random
+import re
+import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,11 +29,13 @@ from nominations.db.models import (
     Vacancy,
 )
 from nominations.demo_data import NETWORK, NOMINEES, ORGANISATIONS, PARTNERSHIP, REQUEST
-from nominations.mail.capture import CaptureServer
+from nominations.demo_members import Browser, Mailbox
+from nominations.mail.capture import CaptureServer, free_port
 from nominations.services.audit_verify import verify
-from nominations.services.recipients import valid_nominations
 from nominations.services.results import result_view
 from nominations.settings import load_settings
+from nominations.web.app import create_app
+from nominations.web.server import BackgroundServer
 
 START = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
 
@@ -41,6 +46,7 @@ def run_demo(out: Path, console: Console | None) -> dict[str, Any]:
     mail_dir = run_dir / "mail"
     mail_dir.mkdir(parents=True)
     database = run_dir / "nominations.db"
+    port = free_port()
     with CaptureServer(mail_dir) as capture:
         settings = load_settings(
             database_url=f"sqlite:///{database}",
@@ -50,13 +56,17 @@ def run_demo(out: Path, console: Console | None) -> dict[str, Any]:
             smtp_password=None,
             smtp_starttls=False,
             mail_from=NETWORK[2],
-            base_url="http://127.0.0.1:8000",
+            base_url=f"http://127.0.0.1:{port}",
+            secret_key=secrets.token_urlsafe(32),
         )
+        assert settings.secret_key is not None
         clock = FakeClock(START)
         app = build_app(settings, clock=clock)
         app.db.create_schema()
+        web = create_app(app, settings.secret_key.get_secret_value())
         try:
-            _election(app, clock, console)
+            with BackgroundServer(web, port):
+                _election(app, clock, console, Mailbox(mail_dir))
             summary = _summary(app, mail_dir, database)
             if console is not None:
                 _print_timeline(app, console)
@@ -66,10 +76,12 @@ def run_demo(out: Path, console: Console | None) -> dict[str, Any]:
     return summary
 
 
-def _election(app: App, clock: FakeClock, console: Console | None) -> None:
+def _election(app: App, clock: FakeClock, console: Console | None, mailbox: Mailbox) -> None:
     coordinator = Actor("coordinator", "coordinator-1")
     orgs, partnership_id = _seed(app)
     work = app.worker()
+    base = app.settings.base_url
+    browser = Browser()
 
     def step(note: str, wait: timedelta = timedelta()) -> None:
         # Move time on, let the worker fire what fell due and send the mail, then say what happened.
@@ -86,20 +98,35 @@ def _election(app: App, clock: FakeClock, console: Console | None) -> None:
     step("the coordinator accepts the request; the partnership is told")
     clock.advance(timedelta(days=1))
     app.transitions.fire(vid, "open_nominations", actor=coordinator)
-    step("the call for nominations goes to all 20 member organisations")
+    step("the call for nominations goes to all 20 member organisations, each with its own link")
     for index, name, statement in NOMINEES:
-        clock.advance(timedelta(days=3))
-        app.participation.nominate(vid, orgs[index], name, _email(name), statement)
-        step(f"{ORGANISATIONS[index][0]} nominates {name}")
+        clock.advance(timedelta(days=2))
+        proposer, seconder = ORGANISATIONS[index], ORGANISATIONS[(index + 4) % len(ORGANISATIONS)]
+        link = mailbox.link(_email(proposer[1]), "Call for nominations", base)
+        browser.submit(
+            link,
+            {
+                "nominee_name": name,
+                "nominee_email": _email(name),
+                "nominee_organisation": proposer[0],
+                "statement": statement,
+                "seconder_1": str(orgs[(index + 4) % len(orgs)]),
+                "declaration-not_employed_by_partnership": "yes",
+            },
+        )
+        step(f"{proposer[0]} nominates {name} on its nomination page; {seconder[0]} is asked to second")
+        clock.advance(timedelta(hours=20))
+        browser.submit(
+            mailbox.link(_email(name), "Please confirm your nomination", base), {"action": "consent"}
+        )
+        browser.submit(mailbox.link(_email(seconder[1]), "Will you second", base), {})
+        step(f"{name} agrees to stand and {seconder[0]} seconds: the nomination is valid")
     close = "nominations_close_at"
     step("a week before the call closes, a reminder goes out", _until(app, vid, close, clock, 7))
     step("and another two days before", _until(app, vid, close, clock, 2))
-    step(
-        "the call closes with three valid nominations: ballots go out",
-        _until(app, vid, "nominations_close_at", clock),
-    )
-    voted = _vote(app, vid, orgs, clock)
-    step(f"{voted} of {len(orgs)} organisations vote, one vote each")
+    step("the call closes with three valid nominations: ballots go out", _until(app, vid, close, clock))
+    voted = _vote(clock, mailbox, browser, base)
+    step(f"{voted} of {len(orgs)} organisations vote on their ballot pages, one vote each, and keep receipts")
     reminder = "a week before voting closes, the organisations that have not voted are reminded"
     step(reminder, _until(app, vid, "voting_close_at", clock, 7))
     step("and again two days before", _until(app, vid, "voting_close_at", clock, 2))
@@ -108,10 +135,11 @@ def _election(app: App, clock: FakeClock, console: Console | None) -> None:
         console.print(f"                       {_result_line(app, vid)}", highlight=False)
     clock.advance(timedelta(hours=3))
     app.transitions.fire(vid, "declare", actor=coordinator)
-    step("the coordinator declares the result to members, the partnership and the winner")
+    step(f"the coordinator declares the result, published at {base}/results/{vid}")
     clock.advance(timedelta(days=7))
     app.transitions.fire(vid, "fill", actor=coordinator)
     step("the seat is filled")
+    browser.close()
 
 
 def _result_line(app: App, vid: int) -> str:
@@ -126,18 +154,23 @@ def _email(name: str) -> str:
     return name.lower().replace(" ", ".").replace("'", "") + "@members.example"
 
 
-def _vote(app: App, vid: int, orgs: list[int], clock: FakeClock) -> int:
+def _vote(clock: FakeClock, mailbox: Mailbox, browser: Browser, base: str) -> int:
     # 16 of the 20 organisations vote and four abstain; the shuffle is seeded, so every run is alike.
-    with app.db.transaction() as session:
-        ids = {n.nominee_name: n.id for n in valid_nominations(session, vid)}
     preferences = [0] * 7 + [1] * 5 + [2] * 4
     random.Random(2027).shuffle(preferences)
-    for org, choice in zip(orgs[:16], preferences, strict=True):
+    for (_, contact), choice in zip(ORGANISATIONS[:16], preferences, strict=True):
         clock.advance(timedelta(hours=7))
-        nomination = ids[NOMINEES[choice][1]]
-        assert nomination is not None
-        app.participation.cast_vote(vid, org, [nomination])
+        link = mailbox.link(_email(contact), "Your ballot", base)
+        ballot = browser.client.get(link).text
+        candidates = {html.unescape(name): value for value, name in _CHOICE.findall(ballot)}
+        fields = {"choice": candidates[NOMINEES[choice][1]]}
+        confirm = browser.submit(link, fields)
+        receipt = browser.post_from(confirm.text, f"{link}/cast", fields)
+        assert "Your vote has been cast" in receipt.text
     return len(preferences)
+
+
+_CHOICE = re.compile(r'name="choice" value="(\d+)">\s*<label for="candidate-\d+">([^<]+)</label>')
 
 
 def _until(app: App, vid: int, field: str, clock: FakeClock, days_before: int = 0) -> timedelta:

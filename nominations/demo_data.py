@@ -53,9 +53,9 @@ REQUEST = SeatRequest(
 NOMINEES = [
     (
         0,
-        "Jo Pearce",
+        "Sarah Okoye",
         "A domestic abuse specialist for fifteen years, I will bring survivors' voices to the board.",
     ),
-    (1, "Dev Patel", "I chair our tenants' association and know what makes estates feel safe, or not."),
-    (15, "Liam O'Connor", "Our volunteers walk the town centre every weekend: I will report what they see."),
+    (1, "Tom Fletcher", "I chair our tenants' association and know what makes estates feel safe, or not."),
+    (15, "Nadia Rahman", "Our volunteers walk the town centre every weekend: I will report what they see."),
 ]

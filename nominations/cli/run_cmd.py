@@ -6,13 +6,16 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from nominations.errors import SettingsError
 from nominations.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from nominations.services.worker import Worker
 
 
 def settings_or_exit() -> Settings:
@@ -33,6 +36,13 @@ def worker(
 
     app = build_app(settings_or_exit())
     runner = app.worker()
+    try:
+        _run_worker(runner, once, poll)
+    finally:
+        app.db.dispose()
+
+
+def _run_worker(runner: Worker, once: bool, poll: float) -> None:
     if once:
         report = asyncio.run(runner.run_until_idle())
         print(
@@ -44,12 +54,38 @@ def worker(
     asyncio.run(runner.run_forever(poll))
 
 
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the pages members reach from their emails (run `nominations worker` beside it)."""
+    import uvicorn
+
+    from nominations.bootstrap import build_app
+    from nominations.web.app import create_app
+
+    settings = settings_or_exit()
+    if settings.secret_key is None:
+        typer.echo(
+            "settings: NOMINATIONS_SECRET_KEY is missing: serve needs it to sign forms "
+            "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')",
+            err=True,
+        )
+        raise typer.Exit(2)
+    web = create_app(build_app(settings), settings.secret_key.get_secret_value())
+    uvicorn.run(web, host=host, port=port, log_level="info")
+
+
 def db_init() -> None:
     """Create the tables and the audit chain's first link (safe to run again)."""
     from nominations.db.engine import Database
 
     settings = settings_or_exit()
-    Database(settings.database_url).create_schema()
+    db = Database(settings.database_url)
+    try:
+        db.create_schema()
+    finally:
+        db.dispose()
     print(f"database ready: {settings.database_url}")
 
 
@@ -70,6 +106,7 @@ def demo(
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the top-level app."""
     app.command()(worker)
+    app.command()(serve)
     app.command()(demo)
     db = typer.Typer(no_args_is_help=True, help="The database.")
     db.command("init")(db_init)

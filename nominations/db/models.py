@@ -81,6 +81,8 @@ class Vacancy(SQLModel, table=True):
     term_months: int = 24
     # Per-seat changes to the network's protocol, validated against it when set.
     protocol_overrides: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The candidates (nomination ids) in the order the ballot shows them, fixed when it opens.
+    ballot_order: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime | None = _when(nullable=False)
     nominations_close_at: datetime | None = _when()
     voting_close_at: datetime | None = _when()

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
+from nominations.equality import EQUALITY_SECTORS
 from nominations.errors import TemplateError
 from nominations.paths import templates_dir
 
@@ -40,6 +41,8 @@ class MailRenderer:
             autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
             keep_trailing_newline=True,
         )
+        # Shared vocabulary every message may use, e.g. {{ equality_sectors[vacancy.equality_sector] }}.
+        self.env.globals["equality_sectors"] = EQUALITY_SECTORS
 
     def exists(self, name: str) -> bool:
         """True when the folder holds all three parts."""
@@ -54,7 +57,7 @@ class MailRenderer:
             found: set[str] = set()
             for part in PARTS:
                 found |= self._variables_of(f"{name}/{part}", seen=set())
-            self._variables[name] = frozenset(found)
+            self._variables[name] = frozenset(found - self.env.globals.keys())
         return set(self._variables[name])
 
     def _variables_of(self, template: str, seen: set[str]) -> set[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,9 +19,11 @@ from nominations.db.models import (
     Timer,
     Vacancy,
 )
-from nominations.mail.outbox import queue_mail
 from nominations.mail.render import MailRenderer
 from nominations.services.access import issue_link
+from nominations.services.balloting import seal_ballots
+from nominations.services.mailing import queue_to
+from nominations.services.protocols import protocol_for
 from nominations.services.recipients import Recipient, recipients, valid_nominations
 from nominations.services.results import count_vacancy, elect_unopposed, result_view
 from nominations.workflow.intents import (
@@ -81,19 +85,17 @@ class EffectRunner:
         context = self._context(self.renderer.variables(intent.template))
         ids = []
         for person in recipients(self.session, self.vacancy, intent.audience):
-            personal: dict[str, Any] = {"recipient": person}
+            personal: dict[str, Any] = {}
             if intent.link is not None:
                 personal["link"] = self._link(intent.link, person)
-            rendered = self.renderer.render(intent.template, {**context, **personal})
-            message = queue_mail(
+            message = queue_to(
                 self.session,
+                self.renderer,
                 now=self.now,
-                entity_type="vacancy",
-                entity_id=vid,
+                vacancy_id=vid,
                 template=intent.template,
-                to_name=person.name,
-                to_email=person.email,
-                rendered=rendered,
+                recipient=person,
+                context={**context, **personal},
             )
             ids.append(message.id)
         self.log.emails.append({"template": intent.template, "to": intent.audience, "outbox_ids": ids})
@@ -155,9 +157,10 @@ class EffectRunner:
         if intent.kind == "freeze_electorate":
             self.log.effects["electorate"] = self._freeze_electorate()
         elif intent.kind == "open_ballot":
+            self.log.effects["ballot"] = self._open_ballot()
+        elif intent.kind == "seal_ballots":
             assert self.vacancy.id is not None
-            order = [n.id for n in valid_nominations(self.session, self.vacancy.id)]
-            self.log.effects["ballot_order"] = order
+            self.log.effects["sealed_ballots"] = seal_ballots(self.session, self.vacancy.id)
         elif intent.kind == "count_votes":
             result = count_vacancy(self.session, self.vacancy)
             self.log.effects["count"] = {
@@ -170,6 +173,18 @@ class EffectRunner:
             self.log.effects["elected_unopposed"] = elect_unopposed(self.session, self.vacancy).winners
         else:
             raise ValueError(f"no effect named {intent.kind!r}")
+
+    def _open_ballot(self) -> dict[str, Any]:
+        """Fix the order the ballot shows the candidates in: alphabetical, or drawn once and recorded."""
+        assert self.vacancy.id is not None
+        order = [n.id or 0 for n in valid_nominations(self.session, self.vacancy.id)]
+        drawn: dict[str, Any] = {}
+        if protocol_for(self.session, self.vacancy).candidate_order == "random":
+            seed = secrets.token_hex(16)
+            random.Random(seed).shuffle(order)
+            drawn = {"order_seed": seed}
+        self.vacancy.ballot_order = order
+        return {"order": order, **drawn}
 
     def _freeze_electorate(self) -> int:
         # A re-opened call keeps the roll frozen when the first call opened.

@@ -1,26 +1,19 @@
-"""What partnerships and member organisations do outside the state machine: request, nominate, vote."""
+"""What a partnership does outside the state machine: request a seat."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-
-from sqlmodel import Session, select
 
 from nominations.actors import Actor
 from nominations.clock import Clock
 from nominations.db.engine import Database
 from nominations.db.models import (
-    BallotPaper,
-    ElectorateMember,
-    Nomination,
     Partnership,
     Vacancy,
-    VoteRecord,
 )
+from nominations.equality import EQUALITY_SECTORS
 from nominations.errors import NominationsError, NotFoundError
 from nominations.services.audit_log import append_event
-from nominations.services.recipients import valid_nominations
 from nominations.services.workflows import WorkflowSet
 
 
@@ -56,6 +49,11 @@ class Participation:
             raise ParticipationError(f"kind must be representative or expert, not {request.kind!r}")
         if request.seats < 1:
             raise ParticipationError("a request must be for at least one seat")
+        if request.equality_sector is not None and request.equality_sector not in EQUALITY_SECTORS:
+            known = ", ".join(EQUALITY_SECTORS)
+            raise ParticipationError(
+                f"unknown equality sector {request.equality_sector!r}; expected one of {known}"
+            )
         with self.db.transaction() as session:
             partnership = session.get(Partnership, partnership_id)
             if partnership is None:
@@ -82,70 +80,3 @@ class Participation:
                 payload={"partnership_id": partnership_id, "seats": request.seats, "kind": request.kind},
             )
             return vacancy.id
-
-    def nominate(
-        self, vacancy_id: int, organisation_id: int, nominee_name: str, nominee_email: str, statement: str
-    ) -> int:
-        """A member organisation in the electorate nominates a candidate while the call is open."""
-        with self.db.transaction() as session:
-            self._member_of_open(session, vacancy_id, organisation_id, "nominations_open")
-            now = self.clock.now()
-            nomination = Nomination(
-                vacancy_id=vacancy_id,
-                organisation_id=organisation_id,
-                nominee_name=nominee_name.strip(),
-                nominee_email=nominee_email.strip(),
-                statement=statement,
-                created_at=now,
-            )
-            session.add(nomination)
-            session.flush()
-            assert nomination.id is not None
-            append_event(
-                session,
-                occurred_at=now,
-                actor=Actor("organisation", str(organisation_id)),
-                action="nominate",
-                entity_type="vacancy",
-                entity_id=vacancy_id,
-                payload={"nomination_id": nomination.id, "organisation_id": organisation_id},
-            )
-            return nomination.id
-
-    def cast_vote(self, vacancy_id: int, organisation_id: int, choices: list[int]) -> None:
-        """One vote per organisation; the register and the ballot paper share nothing."""
-        with self.db.transaction() as session:
-            vacancy = self._member_of_open(session, vacancy_id, organisation_id, "voting_open")
-            if session.get(VoteRecord, (vacancy_id, organisation_id)) is not None:
-                raise ParticipationError(
-                    f"organisation {organisation_id} has already voted in vacancy {vacancy_id}"
-                )
-            candidates = {n.id for n in valid_nominations(session, vacancy_id)}
-            if len(set(choices)) != len(choices) or not set(choices) <= candidates:
-                raise ParticipationError("a ballot may only mark the candidates on it, each once")
-            if len(choices) > vacancy.seats:
-                raise ParticipationError(f"a ballot may mark at most {vacancy.seats} candidate(s)")
-            session.add(VoteRecord(vacancy_id=vacancy_id, organisation_id=organisation_id))
-            session.add(BallotPaper(id=secrets.token_hex(16), vacancy_id=vacancy_id, choices=list(choices)))
-            append_event(
-                session,
-                occurred_at=self.clock.now(),
-                actor=Actor("organisation", str(organisation_id)),
-                action="vote",
-                entity_type="vacancy",
-                entity_id=vacancy_id,
-                payload={"organisation_id": organisation_id},
-            )
-
-    def _member_of_open(self, session: Session, vacancy_id: int, organisation_id: int, state: str) -> Vacancy:
-        # Lock the vacancy row so a concurrent close cannot slip between this check and the insert.
-        vacancy = session.exec(select(Vacancy).where(Vacancy.id == vacancy_id).with_for_update()).first()
-        if vacancy is None:
-            raise NotFoundError(f"there is no vacancy {vacancy_id}")
-        if vacancy.status != state:
-            raise ParticipationError(f"vacancy {vacancy_id} is {vacancy.status}, not {state}")
-        if session.get(ElectorateMember, (vacancy_id, organisation_id)) is None:
-            raise ParticipationError(
-                f"organisation {organisation_id} is not in the electorate of vacancy {vacancy_id}"
-            )
-        return vacancy

@@ -11,6 +11,7 @@ from nominations.db.models import (
     ElectorateMember,
     Network,
     Nomination,
+    Organisation,
     Partnership,
     Vacancy,
     VoteRecord,
@@ -32,6 +33,18 @@ def valid_nominations(session: Session, vacancy_id: int) -> list[Nomination]:
     return sorted(rows, key=lambda n: (n.nominee_name.casefold(), n.id or 0))
 
 
+def _sector_first(session: Session, people: list[Recipient], sector: str) -> list[Recipient]:
+    # A seat for an equality sector reaches the organisations tagged with it before the rest.
+    tagged = {
+        org.id
+        for org in session.exec(
+            select(Organisation).where(col(Organisation.id).in_([p.organisation_id for p in people]))
+        )
+        if sector in org.equality_sectors
+    }
+    return sorted(people, key=lambda p: p.organisation_id not in tagged)
+
+
 def recipients(session: Session, vacancy: Vacancy, audience: str) -> list[Recipient]:
     """Resolve an audience to people, each once, in a stable order."""
     vid = vacancy.id
@@ -50,6 +63,8 @@ def recipients(session: Session, vacancy: Vacancy, audience: str) -> list[Recipi
             query = query.where(col(ElectorateMember.organisation_id).not_in(voted))
         rows = session.exec(query.order_by(col(ElectorateMember.organisation_id))).all()
         found = [Recipient(m.contact_name, m.contact_email, m.organisation_id) for m in rows]
+        if vacancy.equality_sector:
+            found = _sector_first(session, found, vacancy.equality_sector)
     elif audience == "nominees":
         found = [Recipient(n.nominee_name, n.nominee_email) for n in valid_nominations(session, vid)]
     elif audience == "elected":

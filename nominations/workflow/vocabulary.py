@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from nominations.workflow.facts import Facts
 
-ACTOR_KINDS = frozenset({"coordinator", "partnership", "organisation", "timer", "system"})
+ACTOR_KINDS = frozenset({"coordinator", "partnership", "organisation", "nominee", "timer", "system"})
 
 AUDIENCES = frozenset(
     {"partnership", "coordinator", "electorate", "electorate_not_voted", "nominees", "elected"}
@@ -72,4 +72,5 @@ ACTIONS: dict[str, ActionSpec] = {
     "open_ballot": ActionSpec(),
     "count_votes": ActionSpec(),
     "elect_unopposed": ActionSpec(),
+    "seal_ballots": ActionSpec(),
 }

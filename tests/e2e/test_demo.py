@@ -25,9 +25,10 @@ def test_demo_fills_the_seat_and_every_email_crossed_smtp(tmp_path: Path) -> Non
     summary = json.loads(run.stdout)
     assert summary["vacancies"] == {"filled": 1}
     assert summary["audit_verified"] is True
-    assert summary["audit_events"] == 32  # request, 2 decisions, 3 nominations, 16 votes, 11 more transitions
+    # request, 2 decisions, 3 x (nominate, second, consent), 16 votes, 11 workflow steps
+    assert summary["audit_events"] == 38
     mails = sorted(Path(summary["mail_dir"]).glob("*.eml"))
-    assert summary["emails_sent"] == len(mails) == 113
+    assert summary["emails_sent"] == len(mails) == 119
     parsed = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in mails]
     assert len({m["Message-ID"] for m in parsed}) == len(parsed)  # each delivered once
     for message in parsed:
@@ -44,7 +45,7 @@ def test_demo_fills_the_seat_and_every_email_crossed_smtp(tmp_path: Path) -> Non
         env={**os.environ, "NOMINATIONS_DATABASE_URL": f"sqlite:///{summary['database']}"},
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
-    assert verify.stdout.strip() == f"verified 32 events, head {summary['audit_head']}"
+    assert verify.stdout.strip() == f"verified 38 events, head {summary['audit_head']}"
 
 
 @pytest.mark.slow
@@ -57,7 +58,7 @@ def test_demo_prints_a_readable_timeline(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     out = run.stdout
-    assert "Northbridge Women's Aid nominates Jo Pearce" in out
-    assert "plurality count: Jo Pearce 7, Dev Patel 5, Liam O'Connor 4; elected: Jo Pearce" in out
+    assert "Northbridge Women's Aid nominates Sarah Okoye on its nomination page" in out
+    assert "plurality count: Sarah Okoye 7, Tom Fletcher 5, Nadia Rahman 4; elected: Sarah Okoye" in out
     assert "the seat is filled" in out
-    assert "Audit chain verified: 32 events" in out
+    assert "Audit chain verified: 38 events" in out

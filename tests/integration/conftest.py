@@ -21,11 +21,20 @@ from nominations.db.models import (
     OutboxMessage,
     Partnership,
     Timer,
+    Vacancy,
 )
+from nominations.eligibility import NominationInput
 from nominations.services.participation import SeatRequest
 from nominations.settings import Settings
 
 COORDINATOR = Actor("coordinator", "c1")
+
+# A seat whose nominations are valid as soon as they are made: for tests of the workflow's branches.
+OPEN_SEAT: dict[str, object] = {
+    "seconders_required": 0,
+    "nominee_consent_required": False,
+    "nominations_per_organisation": None,
+}
 
 REQUEST = SeatRequest(
     title="VCS representative",
@@ -45,11 +54,17 @@ class World:
     partnership_id: int
     orgs: list[int]
 
-    def request(self, seats: int = 1) -> int:
+    def request(self, seats: int = 1, overrides: dict[str, object] | None = None) -> int:
+        """A requested vacancy; by default its seat needs no seconder or consent (OPEN_SEAT)."""
         request = SeatRequest(**{**vars(REQUEST), "seats": seats})
-        return self.app.participation.request_seat(
+        vid = self.app.participation.request_seat(
             self.partnership_id, request, Actor("partnership", str(self.partnership_id))
         )
+        with self.app.db.transaction() as session:
+            vacancy = session.get_one(Vacancy, vid)
+            vacancy.protocol_overrides = OPEN_SEAT if overrides is None else overrides
+            session.add(vacancy)
+        return vid
 
     def fire(self, vacancy_id: int, trigger: str, reason: str | None = None) -> str:
         return self.app.transitions.fire(vacancy_id, trigger, actor=COORDINATOR, reason=reason).to_state
@@ -61,14 +76,23 @@ class World:
         fire_due_timers(self.app.transitions)
 
     def status(self, vacancy_id: int) -> str:
-        from nominations.db.models import Vacancy
-
         with self.app.db.transaction() as session:
             return session.get_one(Vacancy, vacancy_id).status
 
     def nominate(self, vacancy_id: int, org_index: int, name: str = "Candidate", statement: str = "") -> int:
         email = f"{name.lower().replace(' ', '.')}.{org_index}@example.org"
-        return self.app.participation.nominate(vacancy_id, self.orgs[org_index], name, email, statement)
+        data = NominationInput(
+            name,
+            email,
+            "",
+            statement or f"{name} will speak for the sector.",
+            frozenset({"not_employed_by_partnership"}),
+            (),
+        )
+        return self.app.nominating.propose_for(vacancy_id, self.orgs[org_index], data)
+
+    def vote(self, vacancy_id: int, org_index: int, choices: list[int]) -> str:
+        return self.app.balloting.cast_for(vacancy_id, self.orgs[org_index], choices)
 
 
 def count(session: Session, model: type, *where: object) -> int:
@@ -85,8 +109,10 @@ def snapshot(db: Database) -> dict[str, int]:
         }
 
 
-def make_world(db: Database, clock: FakeClock, *, members: int = 6, lapsed: int = 1) -> World:
-    settings = Settings(database_url=db.url, mail_from="coordinator@network.example")
+def make_world(
+    db: Database, clock: FakeClock, *, members: int = 6, lapsed: int = 1, base_url: str = "http://localhost:8000"
+) -> World:
+    settings = Settings(database_url=db.url, mail_from="coordinator@network.example", base_url=base_url)
     app = build_app(settings, clock=clock, db=db)
     with db.transaction() as session:
         network = Network(

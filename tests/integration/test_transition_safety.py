@@ -178,6 +178,7 @@ def test_timers_fired_from_several_threads_fire_exactly_once(world: World) -> No
                     "accept",
                     "open_nominations",
                     "remind_nominators",
+                    "remind_nominators",
                     "close_nominations",
                     "tally_nominations",
                 ]

@@ -21,11 +21,12 @@ from nominations.db.models import (
 )
 from nominations.errors import (
     ActorNotAllowedError,
+    NotFoundError,
     ReasonRequiredError,
     TriggerNotAllowedError,
 )
 from nominations.links import token_hash
-from nominations.services.participation import ParticipationError
+from nominations.services.access import LinkError
 from tests.integration.conftest import World, count, snapshot
 
 
@@ -186,9 +187,9 @@ def test_a_contested_seat_goes_to_a_ballot_counted_declared_and_filled(world: Wo
     assert "&lt;script&gt;" in ballots[0].html_body and "<script>" not in ballots[0].html_body
     assert "<script>alert(1)</script>" in ballots[0].text_body
     for org, choice in [(0, 1), (1, 1), (2, 0), (3, 1)]:
-        world.app.participation.cast_vote(vid, world.orgs[org], [ids[choice]])
-    with pytest.raises(ParticipationError, match="already voted"):
-        world.app.participation.cast_vote(vid, world.orgs[0], [ids[2]])
+        world.vote(vid, org, [ids[choice]])
+    with pytest.raises(LinkError, match="already voted"):
+        world.vote(vid, 0, [ids[2]])
     with world.app.db.transaction() as session:
         deadline = session.get_one(Vacancy, vid).voting_close_at
     assert deadline is not None
@@ -196,7 +197,7 @@ def test_a_contested_seat_goes_to_a_ballot_counted_declared_and_filled(world: Wo
     world.fire_timers()
     reminded = sorted(m.to_email for m in outbox(world, "ballot_reminder"))
     assert reminded == ["contact4@org4.example", "contact5@org5.example"]
-    world.app.participation.cast_vote(vid, world.orgs[4], [ids[0]])
+    world.vote(vid, 4, [ids[0]])
     world.clock.set(deadline - timedelta(days=2))
     world.fire_timers()
     reminded = sorted(m.to_email for m in outbox(world, "ballot_reminder"))
@@ -266,8 +267,40 @@ def test_allowed_triggers_are_asked_of_the_machine(world: World) -> None:
 def test_a_member_outside_the_roll_or_after_the_deadline_cannot_nominate(world: World) -> None:
     vid = open_call(world)
     lapsed_index = 6
-    with pytest.raises(ParticipationError, match="not in the electorate"):
+    with pytest.raises(NotFoundError, match="is not on the roll"):
         world.nominate(vid, lapsed_index, "Late Larry")
     close_call(world, vid)
-    with pytest.raises(ParticipationError, match="not nominations_open"):
+    with pytest.raises(LinkError, match="Nominations for this seat are closed"):
         world.nominate(vid, 0, "Too Late")
+
+
+def test_a_seat_for_an_equality_sector_reaches_tagged_members_first_and_says_so(world: World) -> None:
+    from nominations.db.models import Organisation
+    from nominations.services.participation import ParticipationError, SeatRequest
+    from tests.integration.conftest import REQUEST
+
+    with world.app.db.transaction() as session:
+        for org_id in (world.orgs[3], world.orgs[5]):
+            org = session.get_one(Organisation, org_id)
+            org.equality_sectors = ["women", "faith"]
+            session.add(org)
+    partnership = Actor("partnership", str(world.partnership_id))
+    with pytest.raises(
+        ParticipationError, match="unknown equality sector 'woman'; expected one of women, bme"
+    ):
+        world.app.participation.request_seat(
+            world.partnership_id, SeatRequest(**{**vars(REQUEST), "equality_sector": "woman"}), partnership
+        )
+    vid = world.app.participation.request_seat(
+        world.partnership_id, SeatRequest(**{**vars(REQUEST), "equality_sector": "women"}), partnership
+    )
+    world.fire(vid, "accept")
+    world.fire(vid, "open_nominations")
+    calls = outbox(world, "call_for_nominations")
+    assert [m.to_email for m in calls[:2]] == ["contact3@org3.example", "contact5@org5.example"]
+    assert len(calls) == 6
+    assert (
+        "THIS SEAT IS FOR WOMEN: the partnership asks for a representative from that sector."
+        in calls[0].text_body
+    )
+    assert "This seat is for women" in calls[-1].html_body

@@ -110,7 +110,7 @@ CASES = {
             (
                 19,
                 "transition 'finish': unknown actor kind 'robot'; expected one of coordinator, "
-                "organisation, partnership, system, timer",
+                "nominee, organisation, partnership, system, timer",
             )
         ],
     ),
@@ -134,7 +134,7 @@ CASES = {
             (
                 21,
                 "transition 'finish': unknown action 'sned'; expected one of cancel_timer, "
-                "count_votes, elect_unopposed, freeze_electorate, open_ballot, send, "
+                "count_votes, elect_unopposed, freeze_electorate, open_ballot, seal_ballots, send, "
                 "set_deadline, start_timer; did you mean 'send'?",
             )
         ],

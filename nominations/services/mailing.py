@@ -1,0 +1,48 @@
+"""Queue one templated email to one person about a vacancy, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from nominations.db.models import Network, OutboxMessage, Partnership, Vacancy
+from nominations.mail.outbox import queue_mail
+from nominations.mail.render import MailRenderer
+from nominations.services.recipients import Recipient
+
+
+def vacancy_context(session: Session, vacancy: Vacancy, base_url: str) -> dict[str, Any]:
+    """What every message about a vacancy may show: the seat, its partnership, the network."""
+    return {
+        "vacancy": vacancy,
+        "partnership": session.get_one(Partnership, vacancy.partnership_id),
+        "network": session.get_one(Network, vacancy.network_id),
+        "base_url": base_url,
+    }
+
+
+def queue_to(
+    session: Session,
+    renderer: MailRenderer,
+    *,
+    now: datetime,
+    vacancy_id: int,
+    template: str,
+    recipient: Recipient,
+    context: Mapping[str, Any],
+) -> OutboxMessage:
+    """Render `template` for `recipient` and put it in the outbox."""
+    rendered = renderer.render(template, {**context, "recipient": recipient})
+    return queue_mail(
+        session,
+        now=now,
+        entity_type="vacancy",
+        entity_id=vacancy_id,
+        template=template,
+        to_name=recipient.name,
+        to_email=recipient.email,
+        rendered=rendered,
+    )

@@ -1,0 +1,137 @@
+"""The public result of a declared election: winners, counts, turnout, receipts, recount files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from nominations.counting.blt import format_blt
+from nominations.counting.model import Ballot, Election
+from nominations.db.engine import Database
+from nominations.db.models import (
+    BallotPaper,
+    ElectionResult,
+    ElectorateMember,
+    Nomination,
+    Vacancy,
+    VoteRecord,
+)
+from nominations.errors import NotFoundError
+from nominations.services.protocols import protocol_for
+
+PUBLISHED = frozenset({"declared", "filled"})
+
+
+@dataclass(frozen=True)
+class Receipt:
+    code: str
+    choices: list[str]  # candidate names in the order marked; empty when the protocol shows codes only
+
+
+@dataclass(frozen=True)
+class PublicResult:
+    vacancy: Vacancy
+    method: str
+    winners: list[str]
+    candidates: list[str]  # in ballot order
+    detail: dict[str, Any]
+    totals: list[tuple[str, str]]  # (candidate, votes) highest first, for X-vote counts
+    voted: int
+    electorate: int
+    receipts: list[Receipt]
+    choices_shown: bool
+
+
+class Publishing:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def result(self, vacancy_id: int) -> PublicResult:
+        """The result page's content; NotFoundError until the result is declared."""
+        with self.db.transaction() as session:
+            vacancy, result = _declared(session, vacancy_id)
+            names = _names(session, vacancy)
+            shown = protocol_for(session, vacancy).receipts == "with-choices"
+            papers = session.exec(
+                select(BallotPaper)
+                .where(BallotPaper.vacancy_id == vacancy_id)
+                .order_by(col(BallotPaper.receipt))
+            ).all()
+            receipts = [Receipt(p.receipt, [names[c] for c in p.choices] if shown else []) for p in papers]
+            voted = session.exec(
+                select(func.count()).select_from(VoteRecord).where(VoteRecord.vacancy_id == vacancy_id)
+            ).one()
+            roll = session.exec(
+                select(func.count())
+                .select_from(ElectorateMember)
+                .where(ElectorateMember.vacancy_id == vacancy_id)
+            ).one()
+            totals = sorted(
+                ((names[int(c)], str(v)) for c, v in result.detail.get("totals", {}).items()),
+                key=lambda line: (-float(line[1]), line[0]),
+            )
+            return PublicResult(
+                vacancy,
+                result.method,
+                [names[w] for w in result.winners],
+                [names[i] for i in vacancy.ballot_order],
+                dict(result.detail),
+                totals,
+                int(voted),
+                int(roll),
+                receipts,
+                shown,
+            )
+
+    def ballots_blt(self, vacancy_id: int) -> str:
+        """The anonymised ballots as BLT, for a recount with any STV tool."""
+        with self.db.transaction() as session:
+            return format_blt(_election(session, vacancy_id))
+
+    def ballots_csv(self, vacancy_id: int) -> str:
+        """One row per ballot: its receipt code (when the protocol shows choices) and its choices in order."""
+        with self.db.transaction() as session:
+            vacancy, _ = _declared(session, vacancy_id)
+            names = _names(session, vacancy)
+            shown = protocol_for(session, vacancy).receipts == "with-choices"
+            papers = session.exec(
+                select(BallotPaper)
+                .where(BallotPaper.vacancy_id == vacancy_id)
+                .order_by(col(BallotPaper.receipt))
+            ).all()
+            out = io.StringIO()
+            writer = csv.writer(out)
+            width = max((len(p.choices) for p in papers), default=0)
+            writer.writerow((["receipt"] if shown else []) + [f"choice_{i + 1}" for i in range(width)])
+            for paper in sorted(papers, key=lambda p: p.receipt if shown else p.id):
+                row = [names[c] for c in paper.choices]
+                writer.writerow(([paper.receipt] if shown else []) + row + [""] * (width - len(row)))
+            return out.getvalue()
+
+
+def _declared(session: Session, vacancy_id: int) -> tuple[Vacancy, ElectionResult]:
+    vacancy = session.get(Vacancy, vacancy_id)
+    result = session.get(ElectionResult, vacancy_id)
+    if vacancy is None or result is None or vacancy.status not in PUBLISHED:
+        raise NotFoundError(f"no declared result for vacancy {vacancy_id}")
+    return vacancy, result
+
+
+def _names(session: Session, vacancy: Vacancy) -> dict[int, str]:
+    rows = session.exec(select(Nomination).where(Nomination.vacancy_id == vacancy.id)).all()
+    return {n.id or 0: n.nominee_name for n in rows}
+
+
+def _election(session: Session, vacancy_id: int) -> Election:
+    vacancy, _ = _declared(session, vacancy_id)
+    names = _names(session, vacancy)
+    index = {nid: i for i, nid in enumerate(vacancy.ballot_order)}
+    papers = session.exec(select(BallotPaper.choices).where(BallotPaper.vacancy_id == vacancy_id)).all()
+    ballots = tuple(Ballot(1, tuple(index[c] for c in choices)) for choices in papers)
+    return Election(
+        tuple(names[i] for i in vacancy.ballot_order), vacancy.seats, ballots, title=vacancy.title
+    )

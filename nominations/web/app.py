@@ -1,0 +1,140 @@
+"""The FastAPI application: templates, CSRF, size limits and the pages that explain every error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nominations.bootstrap import App
+from nominations.errors import NominationsError, NotFoundError
+from nominations.paths import templates_dir
+from nominations.services.access import LinkError
+from nominations.web.csrf import COOKIE, FIELD, CsrfSigner
+
+MAX_BODY = 1_000_000  # bytes: a 1 MB statement is refused before it is read
+
+
+class Pages:
+    """Renders templates/web with autoescaping and the CSRF field every form needs."""
+
+    def __init__(self, signer: CsrfSigner) -> None:
+        self.signer = signer
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_dir() / "web"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+
+    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        cookie = request.cookies.get(COOKIE) or getattr(request.state, "new_csrf", None)
+        if cookie is None:
+            cookie = request.state.new_csrf = CsrfSigner.new_cookie()
+        html = self.env.get_template(name).render(
+            csrf_field=FIELD, csrf_token=self.signer.field_for(cookie), **context
+        )
+        response = HTMLResponse(html, status_code=status)
+        if request.cookies.get(COOKIE) != cookie:
+            secure = request.url.scheme == "https"
+            response.set_cookie(COOKIE, cookie, httponly=True, samesite="lax", secure=secure)
+        return response
+
+    async def check_csrf(self, request: Request) -> None:
+        form = await request.form()
+        value = form.get(FIELD)
+        if not self.signer.valid(request.cookies.get(COOKIE), value if isinstance(value, str) else None):
+            raise CsrfError()
+
+
+class CsrfError(NominationsError):
+    """A form that did not come from our own page, or whose page is too old."""
+
+
+LINK_ADVICE = {
+    "damaged": "Copy the whole link from your email into the address bar; some mail programs cut long links.",
+    "unknown": "Use the link in the most recent email we sent you, or ask the network's coordinator.",
+    "expired": "The deadline for this step has passed. Ask the network's coordinator if this is wrong.",
+    "used": "Each of these links works once. If you did not use it, tell the network's coordinator at once.",
+    "closed": "This stage of the election is over, so the link no longer works.",
+}
+
+
+def create_app(app: App, secret_key: str) -> FastAPI:
+    """The web app over a wired `App`; `secret_key` signs the CSRF fields."""
+    from nominations.web import routes_ballot, routes_nominate, routes_results
+
+    web = FastAPI(title="nominations", docs_url=None, redoc_url=None, openapi_url=None)
+    pages = Pages(CsrfSigner(secret_key))
+    web.state.app = app
+    web.state.pages = pages
+
+    @web.middleware("http")
+    async def limit_size(request: Request, call_next: Any) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            return pages.render(
+                request,
+                "error.html",
+                413,
+                title="That is too much to send",
+                message="What you sent is over 1 MB. Shorten it and try again.",
+            )
+        response: Response = await call_next(request)
+        return response
+
+    @web.exception_handler(LinkError)
+    async def link_error(request: Request, exc: LinkError) -> Response:
+        status = 404 if exc.kind in {"damaged", "unknown"} else 410
+        return pages.render(request, "error.html", status, title=str(exc), message=LINK_ADVICE[exc.kind])
+
+    @web.exception_handler(CsrfError)
+    async def csrf_error(request: Request, exc: CsrfError) -> Response:
+        return pages.render(
+            request,
+            "error.html",
+            403,
+            title="This form could not be accepted",
+            message="The page was too old or did not come from this site. "
+            "Go back, reload the page and send the form again.",
+        )
+
+    @web.exception_handler(NotFoundError)
+    @web.exception_handler(StarletteHTTPException)
+    async def not_found(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, StarletteHTTPException) else 404
+        return pages.render(
+            request,
+            "error.html",
+            status,
+            title="Page not found",
+            message="Check the address, or use the link in your email.",
+        )
+
+    @web.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        return pages.render(
+            request,
+            "error.html",
+            400,
+            title="That request was not understood",
+            message="Go back and use the form on the page.",
+        )
+
+    @web.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        # Never a traceback: say what to do; the server log has the detail.
+        return pages.render(
+            request,
+            "error.html",
+            500,
+            title="Something went wrong on our side",
+            message="Nothing was saved. Please try again in a few minutes.",
+        )
+
+    for module in (routes_nominate, routes_ballot, routes_results):
+        web.include_router(module.router)
+    return web

@@ -1,0 +1,84 @@
+"""The ballot: choose, confirm, cast once, and keep the receipt."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from nominations.ballots import BallotChoiceError
+from nominations.services.balloting import BallotView
+from nominations.web.deps import app_of, network_name, pages_of
+
+router = APIRouter()
+
+
+def _lists(form: FormData) -> dict[str, list[str]]:
+    return {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
+
+
+async def _ballot(
+    request: Request,
+    token: str,
+    status: int = 200,
+    error: str | None = None,
+    chosen: dict[str, list[str]] | None = None,
+) -> HTMLResponse:
+    app = app_of(request)
+    view: BallotView = await run_in_threadpool(app.balloting.view, token)
+    network = await run_in_threadpool(network_name, app, view.vacancy.network_id)
+    return pages_of(request).render(
+        request,
+        "ballot.html",
+        status,
+        view=view,
+        error=error,
+        chosen=chosen or {},
+        token=token,
+        network_name=network,
+    )
+
+
+@router.get("/ballot/{token}", response_class=HTMLResponse)
+async def ballot(request: Request, token: str) -> HTMLResponse:
+    return await _ballot(request, token)
+
+
+@router.post("/ballot/{token}", response_class=HTMLResponse)
+async def confirm(request: Request, token: str) -> HTMLResponse:
+    """Show the choices back before anything is cast."""
+    pages, app = pages_of(request), app_of(request)
+    await pages.check_csrf(request)
+    form = _lists(await request.form())
+    view = await run_in_threadpool(app.balloting.view, token)
+    try:
+        choices = app.balloting.choices(view, form)
+    except BallotChoiceError as exc:
+        return await _ballot(request, token, 400, str(exc), form)
+    by_id = {c.id: c for c in view.candidates}
+    network = await run_in_threadpool(network_name, app, view.vacancy.network_id)
+    return pages.render(
+        request,
+        "confirm.html",
+        view=view,
+        chosen=[by_id[c] for c in choices],
+        form=form,
+        token=token,
+        network_name=network,
+    )
+
+
+@router.post("/ballot/{token}/cast", response_class=HTMLResponse)
+async def cast(request: Request, token: str) -> HTMLResponse:
+    pages, app = pages_of(request), app_of(request)
+    await pages.check_csrf(request)
+    form = _lists(await request.form())
+    view = await run_in_threadpool(app.balloting.view, token)
+    try:
+        choices = app.balloting.choices(view, form)
+    except BallotChoiceError as exc:
+        return await _ballot(request, token, 400, str(exc), form)
+    receipt = await run_in_threadpool(app.balloting.cast, token, choices)
+    network = await run_in_threadpool(network_name, app, view.vacancy.network_id)
+    return pages.render(request, "receipt.html", view=view, receipt=receipt, network_name=network)
