@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,15 @@ class Receipt:
 
 
 @dataclass(frozen=True)
+class StageColumn:
+    heading: str
+    non_transferable: str
+    elected: list[str]
+    excluded: list[str]  # excluded at this stage with nothing to transfer (the count ended)
+    ties: list[str]  # how each tie at this stage was settled, in words
+
+
+@dataclass(frozen=True)
 class PublicResult:
     vacancy: Vacancy
     method: str
@@ -40,6 +50,8 @@ class PublicResult:
     candidates: list[str]  # in ballot order
     detail: dict[str, Any]
     totals: list[tuple[str, str]]  # (candidate, votes) highest first, for X-vote counts
+    stages: list[StageColumn]  # for ranked counts: what each stage did, every total after it
+    stage_rows: list[tuple[str, list[str]]]  # candidate, then their total after each stage
     voted: int
     electorate: int
     receipts: list[Receipt]
@@ -74,6 +86,7 @@ class Publishing:
                 ((names[int(c)], str(v)) for c, v in result.detail.get("totals", {}).items()),
                 key=lambda line: (-float(line[1]), line[0]),
             )
+            columns, rows = _stage_table(result.detail, names)
             return PublicResult(
                 vacancy,
                 result.method,
@@ -81,6 +94,8 @@ class Publishing:
                 [names[i] for i in vacancy.ballot_order],
                 dict(result.detail),
                 totals,
+                columns,
+                rows,
                 int(voted),
                 int(roll),
                 receipts,
@@ -111,6 +126,39 @@ class Publishing:
                 row = [names[c] for c in paper.choices]
                 writer.writerow(([paper.receipt] if shown else []) + row + [""] * (width - len(row)))
             return out.getvalue()
+
+
+def _stage_table(
+    detail: dict[str, Any], names: dict[int, str]
+) -> tuple[list[StageColumn], list[tuple[str, list[str]]]]:
+    """A returning officer's sheet: a column per stage, a row per candidate (ranked counts only)."""
+    stages, order = detail.get("stages", []), detail.get("candidates", [])
+    if not stages:
+        return [], []
+
+    def name(candidate: str | None) -> str:
+        return names[int(candidate)] if candidate is not None else ""
+
+    actions = {"first": "First preferences", "surplus": "Surplus of", "exclusion": "Exclusion of"}
+    columns = [
+        StageColumn(
+            f"{i + 1}. {actions[s['action']]} {name(s['candidate'])}".strip(),
+            s["non_transferable"],
+            [name(e) for e in s["elected"]],
+            [name(e) for e in s.get("excluded_without_transfer", [])],
+            [_tie_words(t, name) for t in s.get("ties", [])],
+        )
+        for i, s in enumerate(stages)
+    ]
+    rows = [(names[cid], [s["totals"][k] for s in stages]) for k, cid in enumerate(order)]
+    return columns, rows
+
+
+def _tie_words(tie: dict[str, Any], name: Callable[[str | None], str]) -> str:
+    tied = ", ".join(name(c) for c in tie["candidates"])
+    if tie["by"] == "lot":
+        return f"{tied} were equal; {name(tie['chosen'])} was chosen by lot (seed {tie['seed']})"
+    return f"{tied} were equal; stage {tie['stage']} decided: {name(tie['chosen'])}"
 
 
 def _declared(session: Session, vacancy_id: int) -> tuple[Vacancy, ElectionResult]:

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from nominations.counting.methods import count
 from nominations.counting.model import Tie
-from nominations.counting.render import jsonl_object
+from nominations.counting.render import json_object
 from nominations.counting.xvote import election_from_marks
 from nominations.db.models import BallotPaper, ElectionResult, Nomination, Vacancy
 from nominations.services.protocols import protocol_for
@@ -52,8 +52,8 @@ def count_vacancy(session: Session, vacancy: Vacancy) -> ElectionResult:
         "ties": _lots(last.ties(), candidates) if method in X_VOTE else [],
     }
     if method not in X_VOTE:  # a ranked count keeps every stage (candidates by nomination id)
-        whole = jsonl_object(counted, "")
-        detail |= {"quota": whole["quota"], "stages": whole["stages"]}
+        whole = json_object(counted, "")
+        detail |= {"quota": whole["quota"], "stages": whole["stages"], "candidates": candidates}
     winners = [candidates[c] for c in counted.winners]
     result = ElectionResult(
         vacancy_id=vacancy.id, method=counted.method, seed=seed, winners=winners, detail=detail

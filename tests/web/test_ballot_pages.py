@@ -248,3 +248,31 @@ def test_closing_the_ballot_erases_what_storage_says_about_casting_order_on_post
         with world.app.db.engine.connect() as conn:
             orders = {tuple(r.receipt for r in conn.execute(text(storage), {"v": vid}))}
     assert tuple(cast_order) not in orders
+
+
+def test_an_stv_result_shows_every_stage_and_the_candidates_hear_the_declaration(site: Site) -> None:
+    vid, ids = ballot_open(site, {"voting_method": {"several_seats": "scottish-stv"}}, seats=2)
+    ann, bob, cat = (str(i) for i in ids)
+    rankings = [[ann, bob], [ann, bob], [ann, cat], [bob], [cat, bob], [cat]]
+    for (_, path), ranking in zip(site.links("ballot_open"), rankings, strict=True):
+        fields: dict[str, str | list[str]] = {f"rank-{c}": str(n + 1) for n, c in enumerate(ranking)}
+        assert cast(site, path, fields).status_code == 200
+    site.world.fire(vid, "close_voting")
+    site.world.fire_timers()
+    site.world.fire(vid, "declare")
+    page = site.browser.get(f"/results/{vid}").text
+    # Quota floor(6 / 3) + 1 = 3: Ann elected on firsts; her surplus of 0 is not moved; Bob (1) is
+    # excluded and his paper passes to nobody; Cat (2) is the last continuing and is deemed elected.
+    assert "The count, stage by stage" in page and "Quota: 3" in page
+    assert "1. First preferences" in page
+    assert "<strong>Ann Able</strong>" in page and "<strong>Cat Cole</strong>" in page
+    assert "<strong>Bob Baker</strong>" not in page
+    assert re.search(r"Excluded, nothing to transfer</th>(<td>[^<]*</td>)*<td>Bob Baker</td>", page)
+    with site.world.app.db.transaction() as session:
+        from nominations.db.models import OutboxMessage
+
+        told = {
+            m.to_email
+            for m in session.exec(select(OutboxMessage).where(OutboxMessage.template == "result_declared"))
+        }
+    assert {"ann.able.0@example.org", "bob.baker.1@example.org", "cat.cole.2@example.org"} <= told
