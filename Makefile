@@ -31,6 +31,7 @@ test: $(STAMP) chromium
 bench: $(STAMP)
 	$(BIN)/python bench/durable_transitions.py
 	$(BIN)/python bench/ballots.py
+	$(BIN)/python bench/counting.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .coverage
