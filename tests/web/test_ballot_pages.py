@@ -292,3 +292,21 @@ def test_an_stv_result_shows_every_stage_and_the_candidates_hear_the_declaration
             for m in session.exec(select(OutboxMessage).where(OutboxMessage.template == "result_declared"))
         }
     assert {"ann.able.0@example.org", "bob.baker.1@example.org", "cat.cole.2@example.org"} <= told
+
+
+def test_a_ballot_link_after_the_close_says_the_ballot_is_closed_then_expired(site: Site) -> None:
+    from datetime import timedelta
+
+    vid, ids = ballot_open(site)
+    (_, path) = site.links("ballot_open")[0]
+    _, csrf = site.form(path)
+    site.world.fire(vid, "close_voting")
+    closed = site.browser.get(path)
+    assert closed.status_code == 410 and "The ballot for this seat is closed." in closed.text
+    late = site.browser.post(f"{path}/cast", data={"choice": str(ids[0]), "csrf_token": csrf})
+    assert late.status_code == 410 and "The ballot for this seat is closed." in late.text
+    site.world.clock.advance(timedelta(days=30))
+    expired = site.browser.get(path)
+    assert expired.status_code == 410 and "This link has expired." in expired.text
+    with site.world.app.db.transaction() as session:
+        assert count(session, BallotPaper, BallotPaper.vacancy_id == vid) == 0
