@@ -110,15 +110,18 @@ class Balloting:
 
     def turnout(self, vacancy_id: int) -> Turnout:
         with self.db.transaction() as session:
-            voted = session.exec(
-                select(func.count()).select_from(VoteRecord).where(VoteRecord.vacancy_id == vacancy_id)
-            ).one()
-            roll = session.exec(
-                select(func.count())
-                .select_from(ElectorateMember)
-                .where(ElectorateMember.vacancy_id == vacancy_id)
-            ).one()
-            return Turnout(int(voted), int(roll))
+            return turnout_in(session, vacancy_id)
+
+
+def turnout_in(session: Session, vacancy_id: int) -> Turnout:
+    """How many of the roll have voted: who, never how."""
+    voted = session.exec(
+        select(func.count()).select_from(VoteRecord).where(VoteRecord.vacancy_id == vacancy_id)
+    ).one()
+    roll = session.exec(
+        select(func.count()).select_from(ElectorateMember).where(ElectorateMember.vacancy_id == vacancy_id)
+    ).one()
+    return Turnout(int(voted), int(roll))
 
 
 def seal_ballots(session: Session, vacancy_id: int) -> int:

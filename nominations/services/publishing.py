@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from nominations.counting.blt import format_blt
 from nominations.counting.model import Ballot, Election
@@ -16,12 +16,11 @@ from nominations.db.engine import Database
 from nominations.db.models import (
     BallotPaper,
     ElectionResult,
-    ElectorateMember,
     Nomination,
     Vacancy,
-    VoteRecord,
 )
 from nominations.errors import NotFoundError
+from nominations.services.balloting import turnout_in
 from nominations.services.protocols import protocol_for
 
 PUBLISHED = frozenset({"declared", "filled"})
@@ -67,21 +66,9 @@ class Publishing:
         with self.db.transaction() as session:
             vacancy, result = _declared(session, vacancy_id)
             names = _names(session, vacancy)
-            shown = protocol_for(session, vacancy).receipts == "with-choices"
-            papers = session.exec(
-                select(BallotPaper)
-                .where(BallotPaper.vacancy_id == vacancy_id)
-                .order_by(col(BallotPaper.receipt))
-            ).all()
+            shown, papers = _papers(session, vacancy)
             receipts = [Receipt(p.receipt, [names[c] for c in p.choices] if shown else []) for p in papers]
-            voted = session.exec(
-                select(func.count()).select_from(VoteRecord).where(VoteRecord.vacancy_id == vacancy_id)
-            ).one()
-            roll = session.exec(
-                select(func.count())
-                .select_from(ElectorateMember)
-                .where(ElectorateMember.vacancy_id == vacancy_id)
-            ).one()
+            turnout = turnout_in(session, vacancy_id)
             totals = sorted(
                 ((names[int(c)], str(v)) for c, v in result.detail.get("totals", {}).items()),
                 key=lambda line: (-float(line[1]), line[0]),
@@ -96,8 +83,8 @@ class Publishing:
                 totals,
                 columns,
                 rows,
-                int(voted),
-                int(roll),
+                turnout.voted,
+                turnout.electorate,
                 receipts,
                 shown,
             )
@@ -112,12 +99,7 @@ class Publishing:
         with self.db.transaction() as session:
             vacancy, _ = _declared(session, vacancy_id)
             names = _names(session, vacancy)
-            shown = protocol_for(session, vacancy).receipts == "with-choices"
-            papers = session.exec(
-                select(BallotPaper)
-                .where(BallotPaper.vacancy_id == vacancy_id)
-                .order_by(col(BallotPaper.receipt))
-            ).all()
+            shown, papers = _papers(session, vacancy)
             out = io.StringIO()
             writer = csv.writer(out)
             width = max((len(p.choices) for p in papers), default=0)
@@ -159,6 +141,13 @@ def _tie_words(tie: dict[str, Any], name: Callable[[str | None], str]) -> str:
     if tie["by"] == "lot":
         return f"{tied} were equal; {name(tie['chosen'])} was chosen by lot (seed {tie['seed']})"
     return f"{tied} were equal; stage {tie['stage']} decided: {name(tie['chosen'])}"
+
+
+def _papers(session: Session, vacancy: Vacancy) -> tuple[bool, list[BallotPaper]]:
+    """Whether the protocol shows each receipt's choices, and the papers in receipt order."""
+    shown = protocol_for(session, vacancy).receipts == "with-choices"
+    query = select(BallotPaper).where(BallotPaper.vacancy_id == vacancy.id).order_by(col(BallotPaper.receipt))
+    return shown, list(session.exec(query).all())
 
 
 def _declared(session: Session, vacancy_id: int) -> tuple[Vacancy, ElectionResult]:

@@ -45,40 +45,40 @@ async def ballot(request: Request, token: str) -> HTMLResponse:
     return await _ballot(request, token)
 
 
-@router.post("/ballot/{token}", response_class=HTMLResponse)
-async def confirm(request: Request, token: str) -> HTMLResponse:
-    """Show the choices back before anything is cast."""
-    pages, app = pages_of(request), app_of(request)
-    await pages.check_csrf(request)
+async def _read(
+    request: Request, token: str
+) -> tuple[BallotView, dict[str, list[str]], list[int] | HTMLResponse]:
+    """The ballot, the form, and its choices; or the ballot again with what is wrong (400)."""
+    app = app_of(request)
+    await pages_of(request).check_csrf(request)
     form = _lists(await request.form())
     view = await run_in_threadpool(app.balloting.view, token)
     try:
-        choices = app.balloting.choices(view, form)
+        return view, form, app.balloting.choices(view, form)
     except BallotChoiceError as exc:
-        return await _ballot(request, token, 400, str(exc), form)
+        return view, form, await _ballot(request, token, 400, str(exc), form)
+
+
+@router.post("/ballot/{token}", response_class=HTMLResponse)
+async def confirm(request: Request, token: str) -> HTMLResponse:
+    """Show the choices back before anything is cast."""
+    view, form, choices = await _read(request, token)
+    if isinstance(choices, HTMLResponse):
+        return choices
     by_id = {c.id: c for c in view.candidates}
-    network = await run_in_threadpool(network_name, app, view.vacancy.network_id)
-    return pages.render(
-        request,
-        "confirm.html",
-        view=view,
-        chosen=[by_id[c] for c in choices],
-        form=form,
-        token=token,
-        network_name=network,
+    network = await run_in_threadpool(network_name, app_of(request), view.vacancy.network_id)
+    chosen = [by_id[c] for c in choices]
+    return pages_of(request).render(
+        request, "confirm.html", view=view, chosen=chosen, form=form, token=token, network_name=network
     )
 
 
 @router.post("/ballot/{token}/cast", response_class=HTMLResponse)
 async def cast(request: Request, token: str) -> HTMLResponse:
-    pages, app = pages_of(request), app_of(request)
-    await pages.check_csrf(request)
-    form = _lists(await request.form())
-    view = await run_in_threadpool(app.balloting.view, token)
-    try:
-        choices = app.balloting.choices(view, form)
-    except BallotChoiceError as exc:
-        return await _ballot(request, token, 400, str(exc), form)
+    view, _, choices = await _read(request, token)
+    if isinstance(choices, HTMLResponse):
+        return choices
+    app = app_of(request)
     receipt = await run_in_threadpool(app.balloting.cast, token, choices)
     network = await run_in_threadpool(network_name, app, view.vacancy.network_id)
-    return pages.render(request, "receipt.html", view=view, receipt=receipt, network_name=network)
+    return pages_of(request).render(request, "receipt.html", view=view, receipt=receipt, network_name=network)
