@@ -304,3 +304,27 @@ def test_a_seat_for_an_equality_sector_reaches_tagged_members_first_and_says_so(
         in calls[0].text_body
     )
     assert "This seat is for women" in calls[-1].html_body
+
+
+def test_the_roll_is_frozen_when_the_call_opens(world: World) -> None:
+    from nominations.db.models import Organisation
+
+    vid = open_call(world)
+    with world.app.db.transaction() as session:
+        joined = Organisation(
+            network_id=world.network_id,
+            name="Late Joiner",
+            contact_name="Lee",
+            contact_email="lee@late.example",
+        )
+        session.add(joined)
+        lapsed = session.get_one(Organisation, world.orgs[0])
+        lapsed.status = "lapsed"
+        session.add(lapsed)
+    ids = [world.nominate(vid, i, f"N{i}") for i in (1, 2)]
+    close_call(world, vid)
+    ballots = sorted(m.to_email for m in outbox(world, "ballot_open"))
+    assert "lee@late.example" not in ballots and "contact0@org0.example" in ballots and len(ballots) == 6
+    world.vote(vid, 0, [ids[0]])  # lapsed since the call opened, but on the frozen roll
+    payload = json.loads(next(e for e in events(world, vid) if e.action == "open_nominations").payload)
+    assert payload["effects"]["electorate"] == 6  # the snapshot is on the record
