@@ -97,13 +97,9 @@ def prepare(url: str, base_url: str, voters: int) -> list[str]:
     return [re.search(re.escape(base_url) + r"/\S+", b).group(0) for b in bodies]  # type: ignore[union-attr]
 
 
-async def vote(
-    transport: httpx.AsyncBaseTransport, link: str, gate: asyncio.Semaphore, latencies: list[float]
-) -> None:
-    # Each voter is its own browser (its own cookies); all share one pool of connections.
-    # Not closed: closing a client closes the shared transport with it.
-    client = httpx.AsyncClient(transport=transport, timeout=120)
-    async with gate:
+async def vote(link: str, gate: asyncio.Semaphore, latencies: list[float]) -> None:
+    # Each voter is its own browser: its own cookies and its own connection, closed when done.
+    async with gate, httpx.AsyncClient(timeout=120) as client:
         page = (await client.get(link)).text
         fields = {"choice": CHOICE.findall(page)[0], "csrf_token": CSRF.findall(page)[0]}
         start = time.perf_counter()
@@ -116,10 +112,8 @@ async def vote(
 
 async def storm(links: list[str], concurrency: int) -> tuple[float, list[float]]:
     gate, latencies = asyncio.Semaphore(concurrency), []
-    transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=concurrency))
     start = time.perf_counter()
-    await asyncio.gather(*(vote(transport, link, gate, latencies) for link in links))
-    await transport.aclose()
+    await asyncio.gather(*(vote(link, gate, latencies) for link in links))
     return time.perf_counter() - start, latencies
 
 
