@@ -90,5 +90,20 @@ def db(database_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
+def postgres_db() -> Iterator[Database]:
+    """A fresh PostgreSQL database with the schema, for tests that need other processes to reach it."""
+    if not postgres_server_url():
+        pytest.skip(f"{POSTGRES_ENV} is not set")
+    url = create_postgres_database()
+    database = Database(url)
+    try:
+        database.create_schema()
+        yield database
+    finally:
+        database.dispose()
+        drop_postgres_database(url)
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))

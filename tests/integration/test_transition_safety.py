@@ -21,7 +21,6 @@ from nominations.paths import templates_dir
 from nominations.services.timers import fire_due_timers
 from nominations.services.transitions import TransitionService
 from nominations.services.workflows import WorkflowSet
-from tests.conftest import postgres_server_url
 from tests.integration.conftest import COORDINATOR, World, count, make_world, snapshot
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -123,35 +122,24 @@ def _fire_in_process(url: str, vid: int, trigger: str, reason: str | None, barri
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_two_processes_on_postgresql_have_exactly_one_winner(clock: FakeClock) -> None:
-    if not postgres_server_url():
-        pytest.skip("NOMINATIONS_TEST_POSTGRES_URL is not set")
-    from tests.conftest import create_postgres_database, drop_postgres_database
-
-    url = create_postgres_database()
-    db = Database(url)
-    try:
-        db.create_schema()
-        world = make_world(db, clock)
-        context = multiprocessing.get_context("spawn")
-        for _ in range(3):
-            vid = world.request()
-            barrier, out = context.Barrier(2), context.Queue()
-            procs = [
-                context.Process(target=_fire_in_process, args=(url, vid, t, r, barrier, out))
-                for t, r in [("accept", None), ("decline", "Out of area")]
-            ]
-            for p in procs:
-                p.start()
-            for p in procs:
-                p.join(60)
-            results = sorted(out.get(timeout=5)[0] for _ in procs)
-            assert results == ["conflict", "won"]
-            with db.transaction() as session:
-                assert count(session, AuditEvent, AuditEvent.entity_id == str(vid)) == 2
-    finally:
-        db.dispose()
-        drop_postgres_database(url)
+def test_two_processes_on_postgresql_have_exactly_one_winner(postgres_db: Database, clock: FakeClock) -> None:
+    world = make_world(postgres_db, clock)
+    context = multiprocessing.get_context("spawn")
+    for _ in range(3):
+        vid = world.request()
+        barrier, out = context.Barrier(2), context.Queue()
+        procs = [
+            context.Process(target=_fire_in_process, args=(postgres_db.url, vid, t, r, barrier, out))
+            for t, r in [("accept", None), ("decline", "Out of area")]
+        ]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        results = sorted(out.get(timeout=5)[0] for _ in procs)
+        assert results == ["conflict", "won"]
+        with postgres_db.transaction() as session:
+            assert count(session, AuditEvent, AuditEvent.entity_id == str(vid)) == 2
 
 
 def test_timers_fired_from_several_threads_fire_exactly_once(world: World) -> None:
