@@ -14,18 +14,17 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import psycopg
-from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scratch import postgres_url, sqlite_url
 
 from nominations.actors import Actor
 from nominations.bootstrap import build_app
@@ -157,21 +156,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--postgres", default=os.environ.get("NOMINATIONS_TEST_POSTGRES_URL"))
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        run("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", args.voters, args.concurrency)
+    with sqlite_url() as url:
+        run("SQLite", url, args.voters, args.concurrency)
     if not args.postgres:
         print("PostgreSQL  not measured: pass --postgres URL or set NOMINATIONS_TEST_POSTGRES_URL")
         return
-    name = f"nominations_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_url(args.postgres).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
+    with postgres_url(args.postgres) as url:
         run("PostgreSQL", url, args.voters, args.concurrency)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -10,19 +10,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scratch import postgres_url, sqlite_url
 
 from nominations.actors import Actor
 from nominations.bootstrap import build_app
@@ -72,32 +71,19 @@ def durable_transitions(db: Database, n: int) -> float:
 
 
 @contextmanager
-def sqlite_db() -> Iterator[Database]:
-    with tempfile.TemporaryDirectory() as folder:
-        db = Database(f"sqlite:///{Path(folder) / 'bench.db'}")
-        db.create_schema()
-        yield db
-        db.dispose()
+def scratch_db(url_of: AbstractContextManager[str]) -> Iterator[Database]:
+    """A throwaway database (see scratch.py) with the schema created."""
+    with url_of as url:
+        db = Database(url)
+        try:
+            db.create_schema()
+            yield db
+        finally:
+            db.dispose()
 
 
-@contextmanager
-def postgres_db(server: str) -> Iterator[Database]:
-    name = f"nominations_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    db = Database(make_url(server).set(database=name).render_as_string(hide_password=False))
-    try:
-        db.create_schema()
-        yield db
-    finally:
-        db.dispose()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def measure(label: str, factory: Callable[[], Iterator[Database]], n: int) -> None:
-    with factory() as db:  # type: ignore[attr-defined]
+def measure(label: str, url_of: AbstractContextManager[str], n: int) -> None:
+    with scratch_db(url_of) as db:
         raw = raw_commits(db, n)
         durable = durable_transitions(db, n)
     print(
@@ -112,9 +98,9 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("NOMINATIONS_TEST_POSTGRES_URL"))
     args = parser.parse_args()
     print(f"{args.transitions} of each, one at a time, on this machine ({os.cpu_count()} cores)")
-    measure("SQLite", sqlite_db, args.transitions)
+    measure("SQLite", sqlite_url(), args.transitions)
     if args.postgres:
-        measure("PostgreSQL", lambda: postgres_db(args.postgres), args.transitions)
+        measure("PostgreSQL", postgres_url(args.postgres), args.transitions)
     else:
         print("PostgreSQL  not measured: pass --postgres URL or set NOMINATIONS_TEST_POSTGRES_URL")
 
