@@ -22,6 +22,7 @@ from nominations.links import new_receipt_code
 from nominations.services.access import LinkError, resolve_link
 from nominations.services.audit_log import append_event
 from nominations.services.protocols import protocol_for
+from nominations.services.recipients import network_name
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class BallotView:
     candidates: list[Nomination]  # in ballot order
     method: str
     kind: str  # single | multiple | ranking
+    network_name: str
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Balloting:
                 _candidates(session, vacancy),
                 method,
                 ballot_kind(method),
+                network_name(session, vacancy),
             )
 
     def choices(self, view: BallotView, form: Mapping[str, list[str]]) -> list[int]:

@@ -22,7 +22,7 @@ from nominations.services.access import LinkError, issue_link, resolve_link
 from nominations.services.audit_log import append_event
 from nominations.services.mailing import queue_to, vacancy_context
 from nominations.services.protocols import protocol_for
-from nominations.services.recipients import Recipient
+from nominations.services.recipients import Recipient, network_name
 
 
 class FormErrors(NominationsError):
@@ -41,6 +41,7 @@ class NominationView:
     nomination: Nomination
     proposer: str
     missing: list[str]
+    network_name: str
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class ProposerView:
     organisation: Organisation
     protocol: Protocol
     seconder_choices: list[tuple[int, str]]
+    network_name: str
 
 
 class Nominating:
@@ -72,9 +74,8 @@ class Nominating:
                 for o in others
                 if not (protocol.seconders_from_other_organisations and o.id == link.organisation_id)
             ]
-            return ProposerView(
-                vacancy, session.get_one(Organisation, link.organisation_id), protocol, choices
-            )
+            proposer = session.get_one(Organisation, link.organisation_id)
+            return ProposerView(vacancy, proposer, protocol, choices, network_name(session, vacancy))
 
     def propose(self, token: str, data: NominationInput) -> int:
         """Submit a nomination from the organisation whose link this is; FormErrors if it is not right."""
@@ -204,6 +205,7 @@ class Nominating:
                 nomination,
                 proposer,
                 self._missing(session, protocol_for(session, vacancy), nomination),
+                network_name(session, vacancy),
             )
 
     def second(self, token: str) -> None:

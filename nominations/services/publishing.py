@@ -22,6 +22,7 @@ from nominations.db.models import (
 from nominations.errors import NotFoundError
 from nominations.services.balloting import turnout_in
 from nominations.services.protocols import protocol_for
+from nominations.services.recipients import network_name
 
 PUBLISHED = frozenset({"declared", "filled"})
 
@@ -55,6 +56,7 @@ class PublicResult:
     electorate: int
     receipts: list[Receipt]
     choices_shown: bool
+    network_name: str
 
 
 class Publishing:
@@ -87,6 +89,7 @@ class Publishing:
                 turnout.electorate,
                 receipts,
                 shown,
+                network_name(session, vacancy),
             )
 
     def ballots_blt(self, vacancy_id: int) -> str:

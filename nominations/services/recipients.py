@@ -25,6 +25,11 @@ class Recipient:
     organisation_id: int | None = None  # set for the electorate audiences
 
 
+def network_name(session: Session, vacancy: Vacancy) -> str:
+    """The name of the network filling the seat (pages show it in their header)."""
+    return session.get_one(Network, vacancy.network_id).name
+
+
 def valid_nominations(session: Session, vacancy_id: int) -> list[Nomination]:
     """The valid nominations, in ballot order (alphabetical by nominee, then by id)."""
     rows = session.exec(

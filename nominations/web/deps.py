@@ -20,10 +20,3 @@ def app_of(request: Request) -> App:
 def pages_of(request: Request) -> Pages:
     pages: Pages = request.app.state.pages
     return pages
-
-
-def network_name(app: App, network_id: int) -> str:
-    from nominations.db.models import Network
-
-    with app.db.transaction() as session:
-        return session.get_one(Network, network_id).name

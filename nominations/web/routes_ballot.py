@@ -9,7 +9,7 @@ from starlette.datastructures import FormData
 
 from nominations.ballots import BallotChoiceError
 from nominations.services.balloting import BallotView
-from nominations.web.deps import app_of, network_name, pages_of
+from nominations.web.deps import app_of, pages_of
 
 router = APIRouter()
 
@@ -27,7 +27,6 @@ async def _ballot(
 ) -> HTMLResponse:
     app = app_of(request)
     view: BallotView = await run_in_threadpool(app.balloting.view, token)
-    network = await run_in_threadpool(network_name, app, view.vacancy.network_id)
     return pages_of(request).render(
         request,
         "ballot.html",
@@ -36,7 +35,7 @@ async def _ballot(
         error=error,
         chosen=chosen or {},
         token=token,
-        network_name=network,
+        network_name=view.network_name,
     )
 
 
@@ -66,10 +65,15 @@ async def confirm(request: Request, token: str) -> HTMLResponse:
     if isinstance(choices, HTMLResponse):
         return choices
     by_id = {c.id: c for c in view.candidates}
-    network = await run_in_threadpool(network_name, app_of(request), view.vacancy.network_id)
     chosen = [by_id[c] for c in choices]
     return pages_of(request).render(
-        request, "confirm.html", view=view, chosen=chosen, form=form, token=token, network_name=network
+        request,
+        "confirm.html",
+        view=view,
+        chosen=chosen,
+        form=form,
+        token=token,
+        network_name=view.network_name,
     )
 
 
@@ -80,5 +84,6 @@ async def cast(request: Request, token: str) -> HTMLResponse:
         return choices
     app = app_of(request)
     receipt = await run_in_threadpool(app.balloting.cast, token, choices)
-    network = await run_in_threadpool(network_name, app, view.vacancy.network_id)
-    return pages_of(request).render(request, "receipt.html", view=view, receipt=receipt, network_name=network)
+    return pages_of(request).render(
+        request, "receipt.html", view=view, receipt=receipt, network_name=view.network_name
+    )

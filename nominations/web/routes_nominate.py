@@ -9,7 +9,7 @@ from starlette.datastructures import FormData
 
 from nominations.eligibility import NominationInput, word_count
 from nominations.services.nominating import FormErrors
-from nominations.web.deps import app_of, network_name, pages_of
+from nominations.web.deps import app_of, pages_of
 
 router = APIRouter()
 
@@ -46,7 +46,7 @@ async def nominate_form(request: Request, token: str) -> HTMLResponse:
         values={},
         errors={},
         words=0,
-        network_name=await run_in_threadpool(network_name, app, view.vacancy.network_id),
+        network_name=view.network_name,
     )
 
 
@@ -57,7 +57,6 @@ async def nominate_submit(request: Request, token: str) -> HTMLResponse:
     form = await request.form()
     view = await run_in_threadpool(app.nominating.proposer_view, token)
     data = _input(form, view.protocol.seconders_required)
-    network = await run_in_threadpool(network_name, app, view.vacancy.network_id)
     try:
         await run_in_threadpool(app.nominating.propose, token, data)
     except FormErrors as exc:
@@ -70,17 +69,16 @@ async def nominate_submit(request: Request, token: str) -> HTMLResponse:
             values=values,
             errors=exc.errors,
             words=word_count(data.statement),
-            network_name=network,
+            network_name=view.network_name,
         )
-    return pages.render(request, "nominated.html", view=view, data=data, network_name=network)
+    return pages.render(request, "nominated.html", view=view, data=data, network_name=view.network_name)
 
 
 @router.get("/second/{token}", response_class=HTMLResponse)
 async def second_form(request: Request, token: str) -> HTMLResponse:
     app = app_of(request)
     view = await run_in_threadpool(app.nominating.view, token, "second")
-    network = await run_in_threadpool(network_name, app, view.vacancy.network_id)
-    return pages_of(request).render(request, "second.html", view=view, network_name=network)
+    return pages_of(request).render(request, "second.html", view=view, network_name=view.network_name)
 
 
 @router.post("/second/{token}", response_class=HTMLResponse)
@@ -89,13 +87,12 @@ async def second_submit(request: Request, token: str) -> HTMLResponse:
     await pages.check_csrf(request)
     view = await run_in_threadpool(app.nominating.view, token, "second")
     await run_in_threadpool(app.nominating.second, token)
-    network = await run_in_threadpool(network_name, app, view.vacancy.network_id)
     return pages.render(
         request,
         "done.html",
         title="Thank you: your organisation has seconded the nomination",
         message=f"You seconded {view.nomination.nominee_name} for {view.vacancy.title}.",
-        network_name=network,
+        network_name=view.network_name,
     )
 
 
@@ -103,8 +100,7 @@ async def second_submit(request: Request, token: str) -> HTMLResponse:
 async def consent_form(request: Request, token: str) -> HTMLResponse:
     app = app_of(request)
     view = await run_in_threadpool(app.nominating.view, token, "consent")
-    network = await run_in_threadpool(network_name, app, view.vacancy.network_id)
-    return pages_of(request).render(request, "consent.html", view=view, network_name=network)
+    return pages_of(request).render(request, "consent.html", view=view, network_name=view.network_name)
 
 
 @router.post("/consent/{token}", response_class=HTMLResponse)
@@ -113,7 +109,6 @@ async def consent_submit(request: Request, token: str) -> HTMLResponse:
     await pages.check_csrf(request)
     form = await request.form()
     view = await run_in_threadpool(app.nominating.view, token, "consent")
-    network = await run_in_threadpool(network_name, app, view.vacancy.network_id)
     if _text(form, "action") == "withdraw":
         await run_in_threadpool(app.nominating.withdraw, token)
         return pages.render(
@@ -121,7 +116,7 @@ async def consent_submit(request: Request, token: str) -> HTMLResponse:
             "done.html",
             title="You have withdrawn",
             message=f"You will not stand for {view.vacancy.title}.",
-            network_name=network,
+            network_name=view.network_name,
         )
     await run_in_threadpool(app.nominating.consent, token)
     return pages.render(
@@ -129,5 +124,5 @@ async def consent_submit(request: Request, token: str) -> HTMLResponse:
         "done.html",
         title="Thank you: you have agreed to stand",
         message=f"Your nomination for {view.vacancy.title} is recorded.",
-        network_name=network,
+        network_name=view.network_name,
     )

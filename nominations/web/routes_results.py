@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from nominations.services.publishing import Publishing
-from nominations.web.deps import app_of, network_name, pages_of
+from nominations.web.deps import app_of, pages_of
 
 router = APIRouter()
 
@@ -19,8 +19,7 @@ def _publishing(request: Request) -> Publishing:
 @router.get("/results/{vacancy_id}", response_class=HTMLResponse)
 async def results(request: Request, vacancy_id: int) -> HTMLResponse:
     result = await run_in_threadpool(_publishing(request).result, vacancy_id)
-    network = await run_in_threadpool(network_name, app_of(request), result.vacancy.network_id)
-    return pages_of(request).render(request, "results.html", result=result, network_name=network)
+    return pages_of(request).render(request, "results.html", result=result, network_name=result.network_name)
 
 
 @router.get("/results/{vacancy_id}/ballots.blt", response_class=PlainTextResponse)

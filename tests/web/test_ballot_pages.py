@@ -166,6 +166,7 @@ def test_results_are_published_only_when_declared_with_receipts_and_recount_file
     site.world.fire(vid, "declare")
     page = site.browser.get(f"/results/{vid}")
     assert page.status_code == 200 and "<strong>Bob Baker</strong>" in page.text
+    assert "<header>Test Network</header>" in page.text
     assert "5 of 6 member organisations voted" in page.text
     for code in receipts:
         assert f"<code>{code}</code>" in page.text

@@ -43,6 +43,7 @@ def test_the_nomination_page_shows_the_protocol(site: Site) -> None:
     page = site.browser.get(path)
     assert page.status_code == 200
     assert "Org 0" in page.text  # the proposer, from the link
+    assert "<header>Test Network</header>" in page.text
     assert "Up to 200 words" in page.text
     assert "I am not employed by the public body" in page.text
     assert 'option value="' + str(site.world.orgs[0]) + '"' not in page.text  # not its own seconder
