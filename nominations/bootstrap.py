@@ -10,14 +10,30 @@ from nominations.clock import Clock, FakeClock, SystemClock
 from nominations.db.engine import Database
 from nominations.mail.render import MailRenderer
 from nominations.services.balloting import Balloting
+from nominations.services.digests import Digests
+from nominations.services.induction import Induction
+from nominations.services.meetings import Meetings
 from nominations.services.nominating import Nominating
 from nominations.services.participation import Participation
+from nominations.services.report_backs import ReportBacks
+from nominations.services.reviews import Reviews
 from nominations.services.transitions import TransitionService
 from nominations.services.workflows import WorkflowSet
 from nominations.settings import Settings
 
 if TYPE_CHECKING:
     from nominations.services.worker import Worker
+
+
+@dataclass
+class Term:
+    """The services of a term in the seat, outside its state machine."""
+
+    induction: Induction
+    meetings: Meetings
+    report_backs: ReportBacks
+    digests: Digests
+    reviews: Reviews
 
 
 @dataclass
@@ -29,6 +45,7 @@ class App:
     participation: Participation
     nominating: Nominating
     balloting: Balloting
+    term: Term
 
     def worker(self) -> Worker:
         """A worker that fires this app's timers and sends its mail over SMTP."""
@@ -44,7 +61,7 @@ class App:
             concurrency=self.settings.mail_concurrency,
             lease=timedelta(seconds=self.settings.mail_lease_seconds),
         )
-        return Worker(self.transitions, dispatcher)
+        return Worker(self.transitions, dispatcher, self.term)
 
 
 def clock_from(settings: Settings) -> Clock:
@@ -66,4 +83,11 @@ def build_app(settings: Settings, clock: Clock | None = None, db: Database | Non
         Participation(db, clock, workflows),
         Nominating(db, clock, renderer, settings.base_url),
         Balloting(db, clock),
+        Term(
+            induction=Induction(db, clock, transitions),
+            meetings=Meetings(db, clock, renderer),
+            report_backs=ReportBacks(db, clock, renderer, settings.base_url),
+            digests=Digests(db, clock, renderer, settings.base_url),
+            reviews=Reviews(db, clock),
+        ),
     )

@@ -28,8 +28,10 @@ from nominations.db.models import (
     Partnership,
     Vacancy,
 )
+from nominations.db.term_models import Appointment, ReportBack, Review
 from nominations.demo_data import NETWORK, NOMINEES, ORGANISATIONS, PARTNERSHIP, REQUEST
 from nominations.demo_members import Browser, Mailbox
+from nominations.demo_term import schedule_meetings, term
 from nominations.mail.capture import CaptureServer, free_port
 from nominations.services.audit_verify import verify
 from nominations.services.results import result_view
@@ -91,6 +93,7 @@ def _election(app: App, clock: FakeClock, console: Console | None, mailbox: Mail
         if console is not None:
             console.print(f"[dim]{when:%a %d %b %Y %H:%M}[/]  {note}", highlight=False)
 
+    schedule_meetings(app, partnership_id, coordinator)
     vid = app.participation.request_seat(partnership_id, REQUEST, Actor("partnership", str(partnership_id)))
     step(f"{PARTNERSHIP[0]} asks the network for a representative")
     clock.advance(timedelta(hours=4))
@@ -138,7 +141,8 @@ def _election(app: App, clock: FakeClock, console: Console | None, mailbox: Mail
     step(f"the coordinator declares the result, published at {base}/results/{vid}")
     clock.advance(timedelta(days=7))
     app.transitions.fire(vid, "fill", actor=coordinator)
-    step("the seat is filled")
+    step("the seat is filled: the winner is appointed and the runner-up stands by as substitute")
+    term(app, clock, step, mailbox, browser, _email)
     browser.close()
 
 
@@ -207,11 +211,17 @@ def _summary(app: App, mail_dir: Path, database: Path) -> dict[str, Any]:
     report = verify(app.db)
     with app.db.transaction() as session:
         states = session.exec(select(Vacancy.status, func.count()).group_by(col(Vacancy.status))).all()
+        held = session.exec(select(Appointment.status, func.count()).group_by(col(Appointment.status))).all()
+        reports = session.exec(select(func.count()).select_from(ReportBack)).one()
+        reviews = session.exec(select(func.count()).select_from(Review)).one()
         sent = session.exec(
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent")
         ).one()
     return {
         "vacancies": {state: count for state, count in states},
+        "appointments": {state: count for state, count in held},
+        "report_backs": int(reports),
+        "reviews": int(reviews),
         "emails_sent": int(sent),
         "audit_events": report.count,
         "audit_verified": report.ok,
@@ -248,6 +258,8 @@ def _print_timeline(app: App, console: Console) -> None:
 def _print_summary(summary: dict[str, Any], console: Console) -> None:
     verdict = "[green]verified[/]" if summary["audit_verified"] else "[red]BROKEN[/]"
     console.print(f"Vacancies by state: {summary['vacancies']}")
+    console.print(f"Appointments by state: {summary['appointments']}")
+    console.print(f"Report-backs filed: {summary['report_backs']}; yearly reviews: {summary['reviews']}")
     console.print(f"Emails sent over SMTP: {summary['emails_sent']}, saved in {summary['mail_dir']}")
     console.print(f"Database: {summary['database']}")
     console.print(f"Audit chain {verdict}: {summary['audit_events']} events, head {summary['audit_head']}")

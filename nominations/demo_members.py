@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import re
+from collections.abc import Mapping
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -57,7 +58,7 @@ class Browser:
         self.client = httpx.Client(timeout=30)
 
     def submit(
-        self, url: str, fields: dict[str, str | list[str]], action: str | None = None
+        self, url: str, fields: Mapping[str, str | list[str]], action: str | None = None
     ) -> httpx.Response:
         page = _checked(self.client.get(url))
         match = _CSRF.search(page.text)

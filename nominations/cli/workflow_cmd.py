@@ -41,9 +41,7 @@ def check(
 @app.command()
 def diagram(
     file: Annotated[Path, typer.Argument(help="The workflow YAML file to draw.")],
-    current: Annotated[
-        str | None, typer.Option(help="Mark this state rather than the initial one.")
-    ] = None,
+    current: Annotated[str | None, typer.Option(help="Mark this state rather than the initial one.")] = None,
 ) -> None:
     """Print the workflow as a Mermaid state diagram; exit 1 if the file does not check clean."""
     problems = check_workflow(file)

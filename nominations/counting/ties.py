@@ -60,6 +60,7 @@ def break_tie(
 
 def by_history(candidates: Iterable[int], history: Sequence[Sequence[Total]], *, highest: bool) -> list[int]:
     """`candidates` ordered by their latest totals, then by each earlier stage back to the first."""
+
     def key(c: int) -> tuple[Total, ...]:
         return tuple(totals[c] for totals in reversed(history))
 

@@ -59,7 +59,15 @@ def count_xvote(election: Election, seed: str, method: XMethod) -> CountResult:
         further_ties=tuple(ties[1:]),
     )
     return CountResult(
-        method, election.seats, election.candidates, valid, invalid, None, tuple(winners), (stage,), seed,
+        method,
+        election.seats,
+        election.candidates,
+        valid,
+        invalid,
+        None,
+        tuple(winners),
+        (stage,),
+        seed,
         election.withdrawn,
     )
 

@@ -86,6 +86,15 @@ class Vacancy(SQLModel, table=True):
     created_at: datetime | None = _when(nullable=False)
     nominations_close_at: datetime | None = _when()
     voting_close_at: datetime | None = _when()
+    # request | reelection | casual | rerun: why the seat is being filled.
+    origin: str = "request"
+    # The appointment this vacancy fills the seat after (re-election, casual vacancy, re-run).
+    previous_appointment_id: int | None = None
+    # People who may not stand (a term limit): refused at nomination unless nobody else stands.
+    barred_emails: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Fixed by a re-election (the new term starts when the old ends) or a casual vacancy (it ends then).
+    term_starts_at: datetime | None = _when()
+    term_ends_at: datetime | None = _when()
 
 
 class ElectorateMember(SQLModel, table=True):
@@ -126,10 +135,13 @@ class AccessLink(SQLModel, table=True):
     """A personal link sent by email. Only the token's hash is kept; a ballot link is single-use."""
 
     token_hash: str = Field(primary_key=True, max_length=64)
-    purpose: str  # nominate | second | consent | ballot
+    purpose: str  # nominate | second | consent | ballot | representative | feedback | panel
     vacancy_id: int = Field(foreign_key="vacancy.id", index=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     nomination_id: int | None = Field(default=None, foreign_key="nomination.id")
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    review_id: int | None = Field(default=None, foreign_key="review.id")
+    panel_member_id: int | None = Field(default=None, foreign_key="panelmember.id")
     expires_at: datetime | None = _when(nullable=False)
     used_at: datetime | None = _when()
 
@@ -191,6 +203,8 @@ class OutboxMessage(SQLModel, table=True):
     subject: str
     text_body: str = Field(sa_column=Column(Text, nullable=False))
     html_body: str = Field(sa_column=Column(Text, nullable=False))
+    # Files sent with the message: [{"filename", "content_type", "text"}] (an .ics calendar, say).
+    attachments: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     message_id: str = Field(unique=True)
     status: str = "queued"  # queued | sent | failed
     attempts: int = 0

@@ -84,8 +84,12 @@ class OutboxDispatcher:
     def claim(self, session: Session) -> list[OutboxMessage]:
         """Lease a batch of due messages to this worker (call in a short transaction of its own)."""
         return outbox.claim_due(
-            session, now=self.clock.now(), worker_id=self.worker_id, lease=self.lease,
-            limit=self.batch, skip_locked=self.db.dialect == "postgresql",
+            session,
+            now=self.clock.now(),
+            worker_id=self.worker_id,
+            lease=self.lease,
+            limit=self.batch,
+            skip_locked=self.db.dialect == "postgresql",
         )
 
     async def run_until_idle(self) -> DispatchReport:
@@ -146,11 +150,19 @@ class OutboxDispatcher:
             # Past here another worker could take the message over while we still send it.
             return await self._release(db, row, report, "lease ran short", delay=False)
         try:
-            await connection.send(build_message(
-                mail_from=self.config.mail_from, to_name=row.to_name, to_email=row.to_email,
-                subject=row.subject, text=row.text_body, html=row.html_body,
-                message_id=row.message_id, date=now,
-            ))
+            await connection.send(
+                build_message(
+                    mail_from=self.config.mail_from,
+                    to_name=row.to_name,
+                    to_email=row.to_email,
+                    subject=row.subject,
+                    text=row.text_body,
+                    html=row.html_body,
+                    message_id=row.message_id,
+                    date=now,
+                    attachments=row.attachments,
+                )
+            )
         except InvalidAddressError as exc:
             return await self._record_failure(db, row, report, PermanentDeliveryError(str(exc)))
         except DeliveryError as exc:
@@ -166,11 +178,17 @@ class OutboxDispatcher:
     async def _record_failure(
         self, db: _DbThread, row: OutboxMessage, report: DispatchReport, exc: DeliveryError
     ) -> None:
-        status = await db.run(partial(
-            outbox.record_failure, outbox_id=_key(row), worker_id=self.worker_id,
-            now=self.clock.now(), error=str(exc), permanent=isinstance(exc, PermanentDeliveryError),
-            policy=self.policy,
-        ))
+        status = await db.run(
+            partial(
+                outbox.record_failure,
+                outbox_id=_key(row),
+                worker_id=self.worker_id,
+                now=self.clock.now(),
+                error=str(exc),
+                permanent=isinstance(exc, PermanentDeliveryError),
+                policy=self.policy,
+            )
+        )
         log.warning("outbox %s %s: %s", row.message_id, status or "taken over", exc)
         if status == "failed":
             report.failed += 1
@@ -181,7 +199,7 @@ class OutboxDispatcher:
         self, db: _DbThread, row: OutboxMessage, report: DispatchReport, error: str, *, delay: bool
     ) -> None:
         due = self.clock.now() + (self.policy.base if delay else timedelta(0))
-        await db.run(partial(
-            outbox.release, outbox_id=_key(row), worker_id=self.worker_id, error=error, due=due
-        ))
+        await db.run(
+            partial(outbox.release, outbox_id=_key(row), worker_id=self.worker_id, error=error, due=due)
+        )
         report.deferred += 1

@@ -45,8 +45,12 @@ def build_message(
     html: str,
     message_id: str,
     date: datetime | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> EmailMessage:
-    """A multipart/alternative message to one recipient, always with a text and an HTML part."""
+    """A message to one recipient with a text and an HTML part, and any text attachments.
+
+    An attachment is {"filename", "content_type", "text"}; a calendar is text/calendar.
+    """
     message = EmailMessage()
     message["From"] = make_address(mail_from)
     message["To"] = make_address(to_email, to_name)
@@ -56,4 +60,14 @@ def build_message(
         message["Date"] = format_datetime(date)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    for attachment in attachments or []:
+        maintype, subtype = attachment["content_type"].split("/", 1)
+        params = {"method": attachment["method"]} if "method" in attachment else {}
+        message.add_attachment(
+            attachment["text"].encode("utf-8"),
+            maintype=maintype,
+            subtype=subtype,
+            filename=header_text(attachment["filename"]),
+            params=params,
+        )
     return message

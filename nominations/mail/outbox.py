@@ -41,6 +41,7 @@ def queue_mail(
     to_name: str,
     to_email: str,
     rendered: RenderedMail,
+    attachments: list[dict[str, str]] | None = None,
 ) -> OutboxMessage:
     """Add one rendered email to the caller's transaction; the worker sends it after commit."""
     row = OutboxMessage(
@@ -52,6 +53,7 @@ def queue_mail(
         subject=rendered.subject,
         text_body=rendered.text,
         html_body=rendered.html,
+        attachments=attachments or [],
         # Fixed now, so every retry carries the same id and a recipient can spot a duplicate.
         message_id=new_message_id(),
         created_at=now,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
 
 from nominations.equality import EQUALITY_SECTORS
 from nominations.errors import TemplateError
@@ -52,7 +52,7 @@ class MailRenderer:
         return [part for part in PARTS if not (self.root / name / part).is_file()]
 
     def variables(self, name: str) -> set[str]:
-        """Top-level names the message's parts (and the layouts they extend) read from context."""
+        """Top-level names the message's parts (and the layouts they extend) need from context."""
         if name not in self._variables:
             found: set[str] = set()
             for part in PARTS:
@@ -67,7 +67,13 @@ class MailRenderer:
         assert self.env.loader is not None
         source, _, _ = self.env.loader.get_source(self.env, template)
         ast = self.env.parse(source)
-        names = set(meta.find_undeclared_variables(ast))
+        # A name the template only reads under `{% if name is defined %}` is optional, not required.
+        optional = {
+            test.node.name
+            for test in ast.find_all(nodes.Test)
+            if test.name == "defined" and isinstance(test.node, nodes.Name)
+        }
+        names = set(meta.find_undeclared_variables(ast)) - optional
         for ref in meta.find_referenced_templates(ast):
             if ref is not None:
                 names |= self._variables_of(ref, seen)

@@ -65,8 +65,12 @@ class SmtpConnection:
     async def _connect(self) -> aiosmtplib.SMTP:
         c = self.config
         smtp = aiosmtplib.SMTP(
-            hostname=c.host, port=c.port, username=c.username, password=c.password,
-            start_tls=c.starttls, timeout=c.timeout,
+            hostname=c.host,
+            port=c.port,
+            username=c.username,
+            password=c.password,
+            start_tls=c.starttls,
+            timeout=c.timeout,
         )
         try:
             await smtp.connect()

@@ -6,7 +6,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from nominations.workflow.durations import parse_duration
 
@@ -55,6 +55,12 @@ class Strict(BaseModel):
 class Declaration(Strict):
     id: Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     text: Annotated[StrictStr, Field(min_length=1)]
+
+
+class InductionStep(Strict):
+    id: Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    text: Annotated[StrictStr, Field(min_length=1)]
+    required: StrictBool = True  # a step that is not required never holds the appointment back
 
 
 class VotingMethods(Strict):

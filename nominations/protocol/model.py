@@ -14,6 +14,7 @@ from nominations.protocol.choices import (
     CandidateOrder,
     Declaration,
     Duration,
+    InductionStep,
     Receipts,
     Strict,
     TieRule,
@@ -53,6 +54,49 @@ class Protocol(Strict):
     term_months: AtLeastOne
     term_limit: AtLeastOne | None  # consecutive terms
     carry_on_if_unopposed: StrictBool  # a retiring representative, if nobody else stands
+    induction_checklist: list[InductionStep]
+    induction_window: Duration
+    induction_reminders: list[Duration]  # before the induction deadline, while steps are open
+    report_back_within: Duration  # after each partnership meeting
+    digest_every: Duration  # how often members get the report-backs filed since the last digest
+    review_window: Duration  # how long members and the representative have to answer a review
+    reelection_notice: Duration  # how long before a term ends its re-election opens
+
+    @field_validator("induction_checklist")
+    @classmethod
+    def _steps_differ(cls, steps: list[InductionStep]) -> list[InductionStep]:
+        first: dict[str, int] = {}
+        found: list[Finding] = [
+            ((i, "id"), f"{s.id!r} is already the id of induction_checklist[{first[s.id]}]")
+            for i, s in enumerate(steps)
+            if first.setdefault(s.id, i) != i
+        ]
+        return refuse(found, steps)
+
+    @field_validator("induction_reminders")
+    @classmethod
+    def _induction_reminders_fit(cls, reminders: list[str], info: ValidationInfo) -> list[str]:
+        window = info.data.get("induction_window")
+        found: list[Finding] = [
+            ((i,), f"{text!r} is not shorter than the induction_window {window!r}")
+            for i, text in enumerate(reminders)
+            if window is not None and parse_duration(text) >= parse_duration(window)
+        ]
+        return refuse(found, reminders)
+
+    @field_validator("reelection_notice")
+    @classmethod
+    def _reelection_in_time(cls, notice: str, info: ValidationInfo) -> str:
+        # The new term starts on time only if the call and the ballot both fit before it.
+        windows = [w for w in (info.data.get(name) for name in _OPENS) if w is not None]
+        needed = sum((parse_duration(w) for w in windows), timedelta())
+        found: list[Finding] = []
+        if len(windows) == len(_OPENS) and parse_duration(notice) <= needed:
+            late = (
+                f"leaves no time to run the call and the ballot ({' + '.join(windows)}) before the term ends"
+            )
+            found.append(((), f"{notice!r} {late}"))
+        return refuse(found, notice)
 
     @field_validator("reminders")
     @classmethod

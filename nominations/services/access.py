@@ -10,7 +10,7 @@ from nominations.db.models import AccessLink
 from nominations.errors import NominationsError
 from nominations.links import is_intact, new_token, token_hash
 
-PURPOSES = ("nominate", "second", "consent", "ballot")
+PURPOSES = ("nominate", "second", "consent", "ballot", "representative", "feedback", "panel")
 
 
 class LinkError(NominationsError):
@@ -29,6 +29,9 @@ def issue_link(
     expires_at: datetime,
     organisation_id: int | None = None,
     nomination_id: int | None = None,
+    appointment_id: int | None = None,
+    review_id: int | None = None,
+    panel_member_id: int | None = None,
 ) -> str:
     """Store a new link's hash and return the token, which exists from now on only in the email."""
     if purpose not in PURPOSES:
@@ -41,6 +44,9 @@ def issue_link(
             vacancy_id=vacancy_id,
             organisation_id=organisation_id,
             nomination_id=nomination_id,
+            appointment_id=appointment_id,
+            review_id=review_id,
+            panel_member_id=panel_member_id,
             expires_at=expires_at,
         )
     )

@@ -33,16 +33,19 @@ def queue_to(
     template: str,
     recipient: Recipient,
     context: Mapping[str, Any],
+    entity_type: str = "vacancy",
+    attachments: list[dict[str, str]] | None = None,
 ) -> OutboxMessage:
-    """Render `template` for `recipient` and put it in the outbox."""
+    """Render `template` for `recipient` and put it in the outbox (about a vacancy unless told)."""
     rendered = renderer.render(template, {**context, "recipient": recipient})
     return queue_mail(
         session,
         now=now,
-        entity_type="vacancy",
+        entity_type=entity_type,
         entity_id=vacancy_id,
         template=template,
         to_name=recipient.name,
         to_email=recipient.email,
         rendered=rendered,
+        attachments=attachments,
     )

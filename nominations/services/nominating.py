@@ -117,6 +117,10 @@ class Nominating:
         )
         proposer = Proposer(organisation_id, proposer_org.contact_email, int(made))
         errors = form_errors(protocol, data, proposer, roll)
+        if data.nominee_email.strip().casefold() in {e.casefold() for e in vacancy.barred_emails}:
+            errors.setdefault(
+                "nominee_email", barred_message(protocol.term_limit, protocol.carry_on_if_unopposed)
+            )
         if errors:
             raise FormErrors(errors)
         now = self.clock.now()
@@ -320,6 +324,15 @@ class Nominating:
 
 def _nominee(nomination: Nomination) -> Actor:
     return Actor("nominee", str(nomination.id))
+
+
+def barred_message(limit: int | None, carry_on: bool) -> str:
+    """Why a retiring representative may not be nominated, in the nominating organisation's words."""
+    said = (
+        f"This person has served {limit} consecutive term(s), the most this network's protocol allows, "
+        "so they may not be nominated"
+    )
+    return said + (": if nobody else is nominated, they carry on" if carry_on else "")
 
 
 def _locked_vacancy(session: Session, vacancy_id: int) -> Vacancy:

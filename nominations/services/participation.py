@@ -54,6 +54,8 @@ class Participation:
             raise ParticipationError(
                 f"unknown equality sector {request.equality_sector!r}; expected one of {known}"
             )
+        # An expert is selected by a panel on its own route; a representative is elected.
+        workflow = "expert" if request.kind == "expert" else "vacancy"
         with self.db.transaction() as session:
             partnership = session.get(Partnership, partnership_id)
             if partnership is None:
@@ -62,7 +64,8 @@ class Participation:
             vacancy = Vacancy(
                 network_id=partnership.network_id,
                 partnership_id=partnership_id,
-                status=self.workflows["vacancy"].definition.initial,
+                workflow=workflow,
+                status=self.workflows[workflow].definition.initial,
                 created_at=now,
                 **vars(request),
             )

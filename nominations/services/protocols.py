@@ -17,11 +17,20 @@ def _named(name: str) -> Protocol:
     return load_named(name)
 
 
+def named_protocol(name: str) -> Protocol:
+    """A network's protocol by its name, as shipped (read once per process)."""
+    return _named(name)
+
+
 def protocol_for(session: Session, vacancy: Vacancy) -> Protocol:
     """The network's protocol with the vacancy's per-seat overrides applied and validated."""
     network = session.get_one(Network, vacancy.network_id)
     protocol = _named(network.protocol)
-    return protocol.with_overrides(vacancy.protocol_overrides) if vacancy.protocol_overrides else protocol
+    protocol = protocol.with_overrides(vacancy.protocol_overrides) if vacancy.protocol_overrides else protocol
+    if vacancy.kind == "expert":
+        # An expert is selected by a panel, not backed by members: the applicant's consent is enough.
+        protocol = protocol.model_copy(update={"seconders_required": 0})
+    return protocol
 
 
 def workflow_parameters(protocol: Protocol) -> dict[str, str | list[str]]:
@@ -30,4 +39,13 @@ def workflow_parameters(protocol: Protocol) -> dict[str, str | list[str]]:
         "nomination_window": protocol.nomination_window,
         "ballot_window": protocol.ballot_window,
         "reminders": list(protocol.reminders),
+    }
+
+
+def appointment_parameters(protocol: Protocol) -> dict[str, str | list[str]]:
+    """The durations the appointment workflow reads from the protocol."""
+    return {
+        "induction_window": protocol.induction_window,
+        "induction_reminders": list(protocol.induction_reminders),
+        "review_window": protocol.review_window,
     }

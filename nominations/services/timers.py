@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from nominations.actors import TIMER
-from nominations.db.models import Timer, Vacancy
+from nominations.db.models import Timer
 from nominations.errors import ActionFailedError, ConflictError, TransitionRefused
+from nominations.services.entity_kinds import KINDS
 from nominations.services.transitions import TransitionService
 
 
@@ -33,33 +36,48 @@ def fire_due_timers(service: TransitionService, limit: int | None = None) -> Tim
     return report
 
 
+def _due(now: datetime, deferred: set[int]) -> SelectOfScalar[Timer]:
+    return select(Timer).where(
+        col(Timer.status) == "pending", col(Timer.due_at) <= now, col(Timer.id).not_in(deferred)
+    )
+
+
 def _fire_one(service: TransitionService, report: TimerReport) -> bool:
     now = service.clock.now()
     claimed: int | None = None
     try:
         with service.db.transaction() as session:
-            # Lock the timer and its vacancy together, skipping any either of which another worker
-            # or a person holds: no worker waits on another, and no lock-order deadlock with a
-            # transition that cancels this timer while it is being fired.
-            timer = session.exec(
-                select(Timer)
-                .join(Vacancy, col(Vacancy.id) == col(Timer.entity_id))
-                .where(
-                    col(Timer.entity_type) == "vacancy",
-                    col(Timer.status) == "pending",
-                    col(Timer.due_at) <= now,
-                    col(Timer.id).not_in(report.deferred),
-                )
-                .order_by(col(Timer.due_at), col(Timer.id))
-                .limit(1)
-                .with_for_update(skip_locked=True, of=[Timer, Vacancy])
+            # The earliest due timer says which entity's timers go first; time order holds across them.
+            first = session.exec(
+                _due(now, report.deferred).order_by(col(Timer.due_at), col(Timer.id))
             ).first()
+            if first is None:
+                return False
+            kinds = sorted(KINDS, key=lambda k: k != first.entity_type)
+            timer = None
+            for entity in kinds:
+                # Lock the timer and its entity together, skipping any either of which another worker
+                # or a person holds: no worker waits on another, and no lock-order deadlock with a
+                # transition that cancels this timer while it is being fired.
+                model = KINDS[entity].model
+                timer = session.exec(
+                    _due(now, report.deferred)
+                    .join(model, col(model.id) == col(Timer.entity_id))
+                    .where(col(Timer.entity_type) == entity)
+                    .order_by(col(Timer.due_at), col(Timer.id))
+                    .limit(1)
+                    .with_for_update(skip_locked=True, of=[Timer, model])
+                ).first()
+                if timer is not None:
+                    break
             if timer is None:
                 return False
             claimed = timer.id
             try:
                 with session.begin_nested():
-                    outcome = service.fire_in(session, timer.entity_id, timer.trigger, actor=TIMER)
+                    outcome = service.fire_in(
+                        session, timer.entity_id, timer.trigger, actor=TIMER, entity=timer.entity_type
+                    )
                 timer.status, timer.outcome = "fired", f"{outcome.from_state} -> {outcome.to_state}"
                 report.fired += 1
             except ConflictError:

@@ -1,4 +1,4 @@
-"""Fire a trigger on a vacancy: one transaction holding the state change, its intents and its audit event."""
+"""Fire a trigger on a vacancy or an appointment: one transaction with its intents and its audit event."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sqlmodel import Session, col, update
 from nominations.actors import Actor
 from nominations.clock import Clock
 from nominations.db.engine import Database
-from nominations.db.models import Vacancy
 from nominations.errors import (
     ActionFailedError,
     ActorNotAllowedError,
@@ -23,11 +22,9 @@ from nominations.errors import (
 )
 from nominations.mail.render import MailRenderer
 from nominations.services.audit_log import append_event
-from nominations.services.effects import EffectRunner
-from nominations.services.facts import gather_facts
-from nominations.services.protocols import protocol_for, workflow_parameters
+from nominations.services.effects import EffectRunner, Step
+from nominations.services.entity_kinds import KINDS
 from nominations.services.workflows import WorkflowSet
-from nominations.workflow.vocabulary import DEADLINE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -42,7 +39,7 @@ class Outcome:
 
 
 class TransitionService:
-    """The one way a vacancy changes state."""
+    """The one way a vacancy or an appointment changes state."""
 
     def __init__(
         self, db: Database, clock: Clock, renderer: MailRenderer, workflows: WorkflowSet, base_url: str
@@ -61,11 +58,18 @@ class TransitionService:
         actor: Actor,
         reason: str | None = None,
         expected_version: int | None = None,
+        entity: str = "vacancy",
     ) -> Outcome:
         """Fire `trigger` in its own transaction; raise a TransitionRefused subclass if it is not done."""
         with self.db.transaction() as session:
             return self.fire_in(
-                session, vacancy_id, trigger, actor=actor, reason=reason, expected_version=expected_version
+                session,
+                vacancy_id,
+                trigger,
+                actor=actor,
+                reason=reason,
+                expected_version=expected_version,
+                entity=entity,
             )
 
     def fire_in(
@@ -77,77 +81,89 @@ class TransitionService:
         actor: Actor,
         reason: str | None = None,
         expected_version: int | None = None,
+        entity: str = "vacancy",
     ) -> Outcome:
-        """Fire inside the caller's transaction (the worker claims a timer in the same one)."""
-        vacancy = session.get(Vacancy, vacancy_id)
-        if vacancy is None:
-            raise NotFoundError(f"there is no vacancy {vacancy_id}")
-        if expected_version is not None and vacancy.version != expected_version:
-            raise ConflictError(_conflict(vacancy_id, expected_version, vacancy.version))
-        engine = self.workflows[vacancy.workflow]
-        reason = (reason or "").strip() or None
-        _check_actor_and_reason(engine.candidates(vacancy.status, trigger), trigger, actor, reason)
-        now = self.clock.now()
-        deadlines = {name: getattr(vacancy, name) for name in DEADLINE_FIELDS}
-        parameters = workflow_parameters(protocol_for(session, vacancy))
-        facts = gather_facts(session, vacancy)
-        attempt = engine.attempt(vacancy.status, trigger, facts, now, deadlines, parameters)
+        """Fire inside the caller's transaction (the worker claims a timer in the same one).
 
+        `entity` names what `vacancy_id` identifies: a vacancy, or an appointment.
+        """
+        kind = KINDS[entity]
+        row = session.get(kind.model, vacancy_id)
+        if row is None:
+            raise NotFoundError(f"there is no {entity} {vacancy_id}")
+        if expected_version is not None and row.version != expected_version:
+            raise ConflictError(_conflict(entity, vacancy_id, expected_version, row.version))
+        engine = self.workflows[row.workflow]
+        reason = (reason or "").strip() or None
+        _check_actor_and_reason(engine.candidates(row.status, trigger), trigger, actor, reason)
+        now = self.clock.now()
+        deadlines = {name: getattr(row, name) for name in kind.words.deadline_fields}
+        facts = kind.facts(session, row, now)
+        attempt = engine.attempt(row.status, trigger, facts, now, deadlines, kind.parameters(session, row))
+
+        model, version = kind.model, row.version
         changed = session.exec(
-            update(Vacancy)
+            update(model)
             .where(
-                col(Vacancy.id) == vacancy_id,
-                col(Vacancy.version) == vacancy.version,
-                col(Vacancy.status) == vacancy.status,
+                col(model.id) == vacancy_id,
+                col(model.version) == version,
+                col(model.status) == row.status,
             )
-            .values(status=attempt.dest, version=vacancy.version + 1)
+            .values(status=attempt.dest, version=version + 1)
         )
         if changed.rowcount != 1:
-            raise ConflictError(_conflict(vacancy_id, vacancy.version, None))
-        set_committed_value(vacancy, "status", attempt.dest)
-        set_committed_value(vacancy, "version", vacancy.version + 1)
+            raise ConflictError(_conflict(entity, vacancy_id, version, None))
+        set_committed_value(row, "status", attempt.dest)
+        # The UPDATE may already have synchronised the row in the session; set it, never add to it.
+        set_committed_value(row, "version", version + 1)
 
-        runner = EffectRunner(session, vacancy, now, reason, self.renderer, self.base_url)
+        step = Step(session, row, now, reason, self.renderer, self.base_url, self._nested)
         try:
-            log = runner.apply(attempt.intents)
+            log = EffectRunner(step, kind.domain).apply(attempt.intents)
         except (NominationsError, SQLAlchemyError, ValueError) as exc:
             raise ActionFailedError(
-                f"{trigger} on vacancy {vacancy_id} failed and was undone: {exc}"
+                f"{trigger} on {entity} {vacancy_id} failed and was undone: {exc}"
             ) from exc
-        payload = {"workflow": engine.name, "version": vacancy.version, **log.as_payload()}
+        payload = {"workflow": engine.name, "version": row.version, **log.as_payload()}
         event = append_event(
             session,
             occurred_at=now,
             actor=actor,
             action=trigger,
-            entity_type="vacancy",
+            entity_type=entity,
             entity_id=vacancy_id,
             from_state=attempt.source,
             to_state=attempt.dest,
             reason=reason,
             payload=payload,
         )
-        return Outcome(vacancy_id, trigger, attempt.source, attempt.dest, vacancy.version, event.seq, payload)
+        return Outcome(vacancy_id, trigger, attempt.source, attempt.dest, row.version, event.seq, payload)
 
-    def allowed(self, vacancy_id: int, actor_kind: str | None = None) -> list[str]:
-        """The triggers this vacancy would accept now (and from this kind of actor, if given)."""
+    def _nested(
+        self, session: Session, entity: str, entity_id: int, trigger: str, actor: Actor, reason: str | None
+    ) -> Outcome:
+        return self.fire_in(session, entity_id, trigger, actor=actor, reason=reason, entity=entity)
+
+    def allowed(
+        self, vacancy_id: int, actor_kind: str | None = None, *, entity: str = "vacancy"
+    ) -> list[str]:
+        """The triggers this entity would accept now (and from this kind of actor, if given)."""
+        kind = KINDS[entity]
         with self.db.transaction() as session:
-            vacancy = session.get(Vacancy, vacancy_id)
-            if vacancy is None:
-                raise NotFoundError(f"there is no vacancy {vacancy_id}")
-            engine = self.workflows[vacancy.workflow]
-            triggers = engine.allowed(vacancy.status, gather_facts(session, vacancy))
+            row = session.get(kind.model, vacancy_id)
+            if row is None:
+                raise NotFoundError(f"there is no {entity} {vacancy_id}")
+            engine = self.workflows[row.workflow]
+            triggers = engine.allowed(row.status, kind.facts(session, row, self.clock.now()))
             if actor_kind is None:
                 return triggers
-            return [
-                t for t in triggers if any(actor_kind in c.by for c in engine.candidates(vacancy.status, t))
-            ]
+            return [t for t in triggers if any(actor_kind in c.by for c in engine.candidates(row.status, t))]
 
 
-def _conflict(vacancy_id: int, expected: int, found: int | None) -> str:
+def _conflict(entity: str, entity_id: int, expected: int, found: int | None) -> str:
     now = f"it is now at version {found}" if found is not None else "it changed while this was being done"
     return (
-        f"vacancy {vacancy_id} was changed by someone else (you had version {expected}; {now}); "
+        f"{entity} {entity_id} was changed by someone else (you had version {expected}; {now}); "
         "reload it and try again"
     )
 

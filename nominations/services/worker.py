@@ -6,10 +6,14 @@ import asyncio
 import os
 import socket
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nominations.mail.dispatch import OutboxDispatcher
 from nominations.services.timers import TimerReport, fire_due_timers
 from nominations.services.transitions import TransitionService
+
+if TYPE_CHECKING:
+    from nominations.bootstrap import Term
 
 
 def worker_id() -> str:
@@ -26,15 +30,25 @@ class WorkerReport:
 
 
 class Worker:
-    def __init__(self, service: TransitionService, dispatcher: OutboxDispatcher) -> None:
+    def __init__(
+        self, service: TransitionService, dispatcher: OutboxDispatcher, term: Term | None = None
+    ) -> None:
         self.service = service
         self.dispatcher = dispatcher
+        self.term = term
+
+    def _sweep(self) -> int:
+        # Work that no single timer owns: overdue report-backs and the members' digests.
+        if self.term is None:
+            return 0
+        return self.term.report_backs.chase() + self.term.digests.send_due()
 
     async def run_until_idle(self) -> WorkerReport:
         """Fire timers and send mail until nothing is due now; timers may queue more mail."""
         report = WorkerReport(timers=TimerReport())
         while True:
             fired = await asyncio.to_thread(fire_due_timers, self.service)
+            swept = await asyncio.to_thread(self._sweep)
             sent = await self.dispatcher.run_until_idle()
             report.timers.fired += fired.fired
             report.timers.skipped += fired.skipped
@@ -42,7 +56,7 @@ class Worker:
             report.sent += sent.sent
             report.retried += sent.retried
             report.failed += sent.failed
-            if fired.total == 0:
+            if fired.total == 0 and swept == 0:
                 return report
 
     async def run_forever(self, poll_seconds: float) -> None:

@@ -65,7 +65,7 @@ LINK_ADVICE = {
 
 def create_app(app: App, secret_key: str) -> FastAPI:
     """The web app over a wired `App`; `secret_key` signs the CSRF fields."""
-    from nominations.web import routes_ballot, routes_nominate, routes_results
+    from nominations.web import routes_ballot, routes_nominate, routes_panel, routes_results
 
     web = FastAPI(title="nominations", docs_url=None, redoc_url=None, openapi_url=None)
     pages = Pages(CsrfSigner(secret_key))
@@ -135,6 +135,13 @@ def create_app(app: App, secret_key: str) -> FastAPI:
             message="Nothing was saved. Please try again in a few minutes.",
         )
 
-    for module in (routes_nominate, routes_ballot, routes_results):
+    for module in (routes_nominate, routes_ballot, routes_results, routes_panel):
         web.include_router(module.router)
+    from nominations.web import routes_costs
+
+    web.include_router(routes_costs.router)
+    from nominations.web import routes_feedback, routes_report_back, routes_representative, routes_seat
+
+    for term_module in (routes_representative, routes_report_back, routes_feedback, routes_seat):
+        web.include_router(term_module.router)
     return web

@@ -14,14 +14,11 @@ from nominations.workflow.definition import ANY_OPEN_STATE, ActionDef, WorkflowD
 from nominations.workflow.durations import is_duration
 from nominations.workflow.loader import LineMap, Problem, read_workflow, suggest
 from nominations.workflow.vocabulary import (
-    ACTIONS,
     ACTOR_KINDS,
-    AUDIENCES,
-    DEADLINE_FIELDS,
-    GUARDS,
-    LINKS,
-    ORGANISATION_AUDIENCES,
-    TEMPLATE_CONTEXT,
+    ENTITIES,
+    EntityWords,
+    actions_for,
+    guards_for,
 )
 
 Found = Iterator[tuple[int, str]]  # (line, message); every check works on the one file
@@ -36,10 +33,13 @@ def check_workflow(path: Path, renderer: MailRenderer | None = None) -> list[Pro
         defn, lines = read_workflow(path)
     except WorkflowDefinitionError as exc:
         return [p if isinstance(p, Problem) else Problem(path, 1, str(p)) for p in exc.problems]
+    words = ENTITIES.get(defn.entity)
+    if words is None:
+        return [Problem(path, lines.line("entity"), "entity: " + _unknown("entity", defn.entity, ENTITIES))]
     found = [
         *_states(defn, lines),
         *_names(defn, lines),
-        *_actions(defn, lines, renderer or MailRenderer()),
+        *_actions(defn, words, lines, renderer or MailRenderer()),
         *_ambiguous(defn, lines),
     ]
     return [Problem(path, line, text) for line, text in sorted(found)]
@@ -105,31 +105,34 @@ def _names(defn: WorkflowDef, lines: LineMap) -> Found:
                 yield at("source", j), f"{on}: " + _unknown("source state", name, defn.states)
         if t.dest is not None and t.dest not in defn.states:
             yield at("dest"), f"{on}: " + _unknown("dest state", t.dest, defn.states)
+        guards = guards_for(defn.entity)
         for j, name in enumerate(t.guards):
-            if name not in GUARDS:
-                yield at("guards", j), f"{on}: " + _unknown("guard", name, GUARDS)
+            if name not in guards:
+                yield at("guards", j), f"{on}: " + _unknown("guard", name, guards)
         for j, name in enumerate(t.by):
             if name not in ACTOR_KINDS:
                 yield at("by", j), f"{on}: " + _unknown("actor kind", name, ACTOR_KINDS)
 
 
-def _actions(defn: WorkflowDef, lines: LineMap, renderer: MailRenderer) -> Found:
+def _actions(defn: WorkflowDef, words: EntityWords, lines: LineMap, renderer: MailRenderer) -> Found:
     for i, t in enumerate(defn.transitions):
         for j, action in enumerate(t.actions):
             at = partial(lines.line, "transitions", i, "actions", j, "args")
-            yield from _action(defn, action, t.trigger, at, renderer)
+            yield from _action(defn, words, action, t.trigger, at, renderer)
 
 
 def _action(
     defn: WorkflowDef,
+    words: EntityWords,
     action: ActionDef,
     trigger: str,
     at: Callable[..., int],
     renderer: MailRenderer,
 ) -> Found:
-    spec = ACTIONS.get(action.kind)
+    actions = actions_for(defn.entity)
+    spec = actions.get(action.kind)
     if spec is None:
-        yield at(), f"transition {trigger!r}: " + _unknown("action", action.kind, ACTIONS)
+        yield at(), f"transition {trigger!r}: " + _unknown("action", action.kind, actions)
         return
     on = f"{action.kind} in transition {trigger!r}"
     takes = spec.required | spec.optional
@@ -137,27 +140,32 @@ def _action(
         yield at(), f"{on}: the argument {arg!r} is missing"
     if action.kind == "start_timer" and "before" in action.args and "at" not in action.args:
         yield at("before"), f"{on}: 'before' counts back from a deadline, so 'at' is needed too"
+    if action.kind == "set_deadline" and len(action.args.keys() & {"after", "anniversary_of"}) != 1:
+        yield at(), f"{on}: give exactly one of 'after' (a duration) or 'anniversary_of' (a deadline)"
     for arg, value in action.args.items():
         if arg not in takes:
             yield at(arg), f"{on}: " + _unknown("argument", arg, takes)
-        elif (message := _argument(defn, action, arg, value, renderer)) is not None:
+        elif (message := _argument(defn, words, action, arg, value, renderer)) is not None:
             yield at(arg), f"{on}: {message}"
 
 
 def _argument(
-    defn: WorkflowDef, action: ActionDef, arg: str, value: str, renderer: MailRenderer
+    defn: WorkflowDef, words: EntityWords, action: ActionDef, arg: str, value: str, renderer: MailRenderer
 ) -> str | None:
     kind = action.kind
-    if arg == "to" and value not in AUDIENCES:
-        return _unknown("audience", value, AUDIENCES)
+    if arg == "to" and value not in words.audiences:
+        return _unknown("audience", value, words.audiences)
+    if arg == "attach" and value not in words.attachments:
+        return _unknown("attachment", value, words.attachments)
     if arg == "link":
-        if value not in LINKS:
-            return _unknown("link", value, LINKS)
-        if action.args.get("to") not in ORGANISATION_AUDIENCES:
-            audiences = " or ".join(sorted(ORGANISATION_AUDIENCES))
-            return f"a {value} link goes to member organisations: send it to {audiences}"
-    if arg in ("field", "at") and value not in DEADLINE_FIELDS:
-        return _unknown("deadline field", value, DEADLINE_FIELDS)
+        link = words.links.get(value)
+        if link is None:
+            return _unknown("link", value, words.links)
+        if action.args.get("to") not in link.audiences:
+            audiences = " or ".join(sorted(link.audiences))
+            return f"a {value} link goes to {link.who}: send it to {audiences}"
+    if arg in ("field", "at", "anniversary_of") and value not in words.deadline_fields:
+        return _unknown("deadline field", value, words.deadline_fields)
     if arg in ("after", "before") and value not in defn.parameters and not is_duration(value):
         return f"{arg} {value!r} is neither a duration such as P21D nor a parameter" + suggest(
             value, defn.parameters
@@ -166,7 +174,7 @@ def _argument(
         return _timer_trigger(defn, value)
     if kind == "cancel_timer" and arg == "name" and value != "*" and value not in _timers(defn):
         return f"no start_timer starts a timer named {value!r}" + suggest(value, _timers(defn))
-    supplied = TEMPLATE_CONTEXT | ({"link"} if "link" in action.args else set())
+    supplied = words.template_context | ({"link"} if "link" in action.args else set())
     return _template(renderer, value, supplied) if arg == "template" else None
 
 

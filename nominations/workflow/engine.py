@@ -173,8 +173,22 @@ def _recorder(definition: WorkflowDef, transition: TransitionDef) -> Any:
 def _intents(definition: WorkflowDef, action: ActionDef, subject: _Subject) -> list[Intent]:
     args, params = action.args, subject.parameters
     if action.kind == "send":
-        return [SendMail(template=args["template"], audience=args["to"], link=args.get("link"))]
+        return [
+            SendMail(
+                template=args["template"],
+                audience=args["to"],
+                link=args.get("link"),
+                attach=args.get("attach"),
+            )
+        ]
     if action.kind == "set_deadline":
+        if "anniversary_of" in args:
+            return [
+                SetDeadline(
+                    field=args["field"],
+                    at=next_anniversary(_deadline(subject, args["anniversary_of"]), subject.now),
+                )
+            ]
         at = subject.now + definition.duration(args["after"], params)
         return [SetDeadline(field=args["field"], at=at)]
     if action.kind == "start_timer":
@@ -184,7 +198,27 @@ def _intents(definition: WorkflowDef, action: ActionDef, subject: _Subject) -> l
         ]
     if action.kind == "cancel_timer":
         return [CancelTimer(name=args["name"])]
-    return [Effect(kind=action.kind)]
+    return [Effect(kind=action.kind, args=tuple(sorted(args.items())))]
+
+
+def _deadline(subject: _Subject, name: str) -> datetime:
+    at = subject.deadlines.get(name)
+    if at is None:
+        raise ActionFailedError(f"{name} is needed but it is not set")
+    return at
+
+
+def next_anniversary(start: datetime, now: datetime) -> datetime:
+    """The first anniversary of `start` after `now` (29 February falls on 28 February)."""
+    year = start.year
+    while True:
+        year += 1
+        try:
+            at = start.replace(year=year)
+        except ValueError:  # 29 February in a common year
+            at = start.replace(year=year, day=28)
+        if at > now:
+            return at
 
 
 def _due(definition: WorkflowDef, args: Mapping[str, str], subject: _Subject) -> list[datetime]:

@@ -10,7 +10,8 @@ from datetime import datetime
 class SendMail:
     template: str
     audience: str
-    link: str | None = None  # a personal link for each recipient organisation: nominate | ballot
+    link: str | None = None  # a personal link for each recipient: nominate | ballot | representative | …
+    attach: str | None = None  # a file made for each message: calendar
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,13 @@ class CancelTimer:
 
 @dataclass(frozen=True)
 class Effect:
-    """A domain step with no arguments: freeze_electorate, open_ballot, count_votes, elect_unopposed."""
+    """A domain step of the entity (freeze_electorate, open_ballot, record_review …) and its arguments."""
 
     kind: str
+    args: tuple[tuple[str, str], ...] = ()
+
+    def arg(self, name: str) -> str:
+        return dict(self.args)[name]
 
 
 Intent = SendMail | SetDeadline | StartTimer | CancelTimer | Effect

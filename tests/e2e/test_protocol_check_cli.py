@@ -48,11 +48,12 @@ def test_every_problem_is_printed_as_file_line_message_and_exits_1() -> None:
     )
     assert f"{PROBLEMS}:6: 'seconders_required' must be 0, 1 or 2, not the number 3" in lines
     assert f"{PROBLEMS}:15: declarations[1].id: 'not_employed' is already the id of declarations[0]" in lines
-    assert (
-        lines[-2] == f"{PROBLEMS}:25: unknown key 'term_month' in the protocol; did you mean 'term_months'?"
+    assert f"{PROBLEMS}:25: unknown key 'term_month' in the protocol; did you mean 'term_months'?" in lines
+    assert lines[-2] == (
+        f"{PROBLEMS}:34: induction_reminders[0]: 'P3W' is not shorter than the induction_window 'P2W'"
     )
-    assert lines[-1] == "2 files checked: 13 problems in 1 of them"
-    assert len(lines) == 15
+    assert lines[-1] == "2 files checked: 15 problems in 1 of them"
+    assert len(lines) == 17
 
 
 def test_a_networks_edited_copy_of_the_default_is_checked_line_by_line(tmp_path: Path) -> None:

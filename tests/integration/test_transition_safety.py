@@ -100,7 +100,12 @@ def test_two_conflicting_triggers_at_once_have_exactly_one_winner(world: World) 
         assert "changed by someone else" in str(losers[0]) and "reload it and try again" in str(losers[0])
         assert world.status(vid) == winners[0].to_state
         with world.app.db.transaction() as session:
-            assert count(session, AuditEvent, AuditEvent.entity_id == str(vid)) == 2  # request + the winner
+            assert (
+                count(
+                    session, AuditEvent, AuditEvent.entity_type == "vacancy", AuditEvent.entity_id == str(vid)
+                )
+                == 2
+            )  # request + the winner
 
 
 def _fire_in_process(url: str, vid: int, trigger: str, reason: str | None, barrier: Any, out: Any) -> None:
@@ -139,7 +144,12 @@ def test_two_processes_on_postgresql_have_exactly_one_winner(postgres_db: Databa
         results = sorted(out.get(timeout=5)[0] for _ in procs)
         assert results == ["conflict", "won"]
         with postgres_db.transaction() as session:
-            assert count(session, AuditEvent, AuditEvent.entity_id == str(vid)) == 2
+            assert (
+                count(
+                    session, AuditEvent, AuditEvent.entity_type == "vacancy", AuditEvent.entity_id == str(vid)
+                )
+                == 2
+            )
 
 
 def test_timers_fired_from_several_threads_fire_exactly_once(world: World) -> None:
@@ -159,7 +169,11 @@ def test_timers_fired_from_several_threads_fire_exactly_once(world: World) -> No
         assert count(session, Timer, col(Timer.status) == "pending") == 0
         for vid in vids:
             assert session.get_one(Vacancy, vid).status == "no_valid_nominations"
-            actions = session.exec(select(AuditEvent.action).where(AuditEvent.entity_id == str(vid))).all()
+            actions = session.exec(
+                select(AuditEvent.action).where(
+                    AuditEvent.entity_type == "vacancy", AuditEvent.entity_id == str(vid)
+                )
+            ).all()
             assert sorted(actions) == sorted(
                 [
                     "request",

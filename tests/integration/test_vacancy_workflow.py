@@ -40,7 +40,7 @@ def events(world: World, vacancy_id: int) -> list[AuditEvent]:
         return list(
             session.exec(
                 select(AuditEvent)
-                .where(AuditEvent.entity_id == str(vacancy_id))
+                .where(AuditEvent.entity_type == "vacancy", AuditEvent.entity_id == str(vacancy_id))
                 .order_by(col(AuditEvent.seq))
             ).all()
         )

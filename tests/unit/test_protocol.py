@@ -28,7 +28,8 @@ ALL_KEYS = (
     "seconders_from_other_organisations, nominee_consent_required, self_nomination_allowed, "
     "statement_word_limit, nominations_per_organisation, declarations, voting_method, "
     "candidate_order, tie_rule, receipts, runner_up_becomes_substitute, term_months, term_limit, "
-    "carry_on_if_unopposed"
+    "carry_on_if_unopposed, induction_checklist, induction_window, induction_reminders, "
+    "report_back_within, digest_every, review_window, reelection_notice"
 )
 
 VALID = """\
@@ -55,6 +56,15 @@ runner_up_becomes_substitute: true
 term_months: 24
 term_limit:
 carry_on_if_unopposed: false
+induction_checklist:
+  - id: chair_meeting
+    text: Meet the partnership's chair.
+induction_window: P6W
+induction_reminders: [P4W, P2W]
+report_back_within: P14D
+digest_every: P4W
+review_window: P3W
+reelection_notice: P10W
 """
 
 
@@ -385,6 +395,19 @@ def test_every_problem_in_a_file_is_reported_in_line_order() -> None:
         ),
         (22, "'tie_rule' must be 'lot', not 'coin'"),
         (25, "unknown key 'term_month' in the protocol; did you mean 'term_months'?"),
+        (31, "induction_checklist[1].id: 'chair_meeting' is already the id of induction_checklist[0]"),
+        (34, "induction_reminders[0]: 'P3W' is not shorter than the induction_window 'P2W'"),
+    ]
+
+
+def test_a_reelection_notice_too_short_for_the_call_and_the_ballot_is_refused(tmp_path: Path) -> None:
+    text = VALID.replace("reelection_notice: P10W", "reelection_notice: P5W")
+    assert problems_of(write(tmp_path, text)) == [
+        (
+            32,
+            "reelection_notice: 'P5W' leaves no time to run the call and the ballot (P21D + P14D) "
+            "before the term ends",
+        )
     ]
 
 

@@ -99,8 +99,9 @@ CASES = {
         [
             (
                 19,
-                "transition 'finish': unknown guard 'maybe'; expected one of contested, has_votes, "
-                "no_valid_nominations, uncontested",
+                "transition 'finish': unknown guard 'maybe'; expected one of contested, "
+                "has_valid_nominations, has_votes, incumbent_carries_on, no_valid_nominations, "
+                "panel_decided, uncontested",
             )
         ],
     ),
@@ -110,7 +111,7 @@ CASES = {
             (
                 19,
                 "transition 'finish': unknown actor kind 'robot'; expected one of coordinator, "
-                "nominee, organisation, partnership, system, timer",
+                "nominee, organisation, panel, partnership, representative, system, timer",
             )
         ],
     ),
@@ -133,9 +134,9 @@ CASES = {
         [
             (
                 21,
-                "transition 'finish': unknown action 'sned'; expected one of cancel_timer, "
-                "count_votes, elect_unopposed, freeze_electorate, open_ballot, seal_ballots, send, "
-                "set_deadline, start_timer; did you mean 'send'?",
+                "transition 'finish': unknown action 'sned'; expected one of appoint, cancel_timer, "
+                "count_votes, elect_incumbent, elect_unopposed, freeze_electorate, open_ballot, "
+                "seal_ballots, send, set_deadline, start_timer; did you mean 'send'?",
             )
         ],
     ),
@@ -145,7 +146,7 @@ CASES = {
     ),
     "unexpected action argument": (
         BASE + finish("send: {template: hello, to: partnership, cc: coordinator}"),
-        [(21, ACTIONS_FROM + "unknown argument 'cc'; expected one of link, template, to")],
+        [(21, ACTIONS_FROM + "unknown argument 'cc'; expected one of attach, link, template, to")],
     ),
     "unknown audience": (
         BASE + finish("send: {template: hello, to: everybody}"),
@@ -153,7 +154,7 @@ CASES = {
             (
                 21,
                 ACTIONS_FROM + "unknown audience 'everybody'; expected one of coordinator, "
-                "elected, electorate, electorate_not_voted, nominees, partnership",
+                "elected, electorate, electorate_not_voted, nominees, panel, partnership",
             )
         ],
     ),
@@ -271,6 +272,11 @@ def renderer(tmp_path: Path) -> MailRenderer:
         "leaky": ("Hello", "Dear {{ recipient.name }}", "<p>{{ secret }}</p>"),
         "linked": ("Hello", "Dear {{ recipient.name }}", "<p><a href='{{ link }}'>vote</a></p>"),
         "broken": ("Hello", "{% if %}", "<p></p>"),
+        "maybe_linked": (
+            "Hello",
+            "{% if link is defined %}{{ link }}{% endif %}",
+            "<p>{{ vacancy.title }}</p>",
+        ),
     }
     for name, texts in parts.items():
         (tmp_path / "email" / name).mkdir(parents=True)
@@ -360,7 +366,7 @@ def test_a_link_goes_only_to_organisations_and_only_of_a_known_kind(
     ]
     assert check_text(
         tmp_path, BASE + finish("send: {template: linked, to: electorate, link: vote}"), renderer
-    ) == [(21, ACTIONS_FROM + "unknown link 'vote'; expected one of ballot, nominate")]
+    ) == [(21, ACTIONS_FROM + "unknown link 'vote'; expected one of ballot, nominate, panel")]
 
 
 def test_a_template_may_use_link_only_when_its_send_gives_one(tmp_path: Path, renderer: MailRenderer) -> None:
@@ -371,3 +377,12 @@ def test_a_template_may_use_link_only_when_its_send_gives_one(tmp_path: Path, re
     assert message.startswith(
         ACTIONS_FROM + "email template 'linked' uses 'link', which a send does not provide"
     )
+
+
+def test_a_template_that_reads_link_only_if_defined_needs_no_link(
+    tmp_path: Path, renderer: MailRenderer
+) -> None:
+    assert (
+        check_text(tmp_path, BASE + finish("send: {template: maybe_linked, to: coordinator}"), renderer) == []
+    )
+    assert renderer.variables("maybe_linked") == {"vacancy"}

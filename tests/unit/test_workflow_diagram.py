@@ -14,17 +14,20 @@ from nominations.workflow.diagram import mermaid
 from nominations.workflow.loader import load_shipped
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-START, END = "<!-- diagram:vacancy:start -->", "<!-- diagram:vacancy:end -->"
+SHIPPED = sorted(p.stem for p in workflows_dir().glob("*.yaml"))
 
 
-def test_readme_diagram_is_what_the_command_draws_now() -> None:
+@pytest.mark.parametrize("name", SHIPPED)
+def test_readme_diagram_is_what_the_command_draws_now(name: str) -> None:
+    start, end = f"<!-- diagram:{name}:start -->", f"<!-- diagram:{name}:end -->"
     text = README.read_text(encoding="utf-8")
-    block = text[text.index(START) + len(START) : text.index(END)]
-    result = CliRunner().invoke(app, ["workflow", "diagram", str(workflows_dir() / "vacancy.yaml")])
+    assert start in text and end in text, f"README.md has no diagram of the shipped workflow {name}"
+    block = text[text.index(start) + len(start) : text.index(end)]
+    result = CliRunner().invoke(app, ["workflow", "diagram", str(workflows_dir() / f"{name}.yaml")])
     assert result.exit_code == 0, result.output
     assert block == f"\n```mermaid\n{result.stdout}```\n", (
-        "README.md's vacancy diagram is stale: paste the output of "
-        "`nominations workflow diagram workflows/vacancy.yaml` between its markers"
+        f"README.md's {name} diagram is stale: paste the output of "
+        f"`nominations workflow diagram workflows/{name}.yaml` between its markers"
     )
 
 
