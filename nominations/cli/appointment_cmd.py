@@ -11,14 +11,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlmodel import col, select
 
 from nominations.cli.vacancy_cmd import COORDINATOR, _app
+from nominations.db.models import Vacancy
 from nominations.db.term_models import Appointment
 from nominations.errors import NotFoundError
+from nominations.services.protocols import protocol_for
 from nominations.services.reviews import review_records
-from nominations.services.term_records import induction, latest_review
+from nominations.services.term_records import induction, latest_review, overdue_meetings
 from nominations.spreadsheet import safe_cell
 
 app = typer.Typer(no_args_is_help=True)
@@ -49,20 +52,27 @@ def show(appointment_id: int) -> None:
                 raise NotFoundError(f"there is no appointment {appointment_id}")
             steps = induction(session, appointment_id)
             review = latest_review(session, appointment_id)
+            within = protocol_for(session, session.get_one(Vacancy, a.vacancy_id)).report_back_within
+            overdue = overdue_meetings(session, a, built.clock.now(), within)
         allowed = built.transitions.allowed(appointment_id, "coordinator", entity="appointment")
     console = Console(highlight=False)
-    console.print(f"[bold]{a.person_name}[/] ({a.role}, appointment {a.id}): {a.status}, version {a.version}")
+    console.print(
+        f"[bold]{escape(a.person_name)}[/] ({a.role}, appointment {a.id}): {a.status}, version {a.version}"
+    )
     assert a.term_start_at is not None and a.term_end_at is not None
     console.print(f"  term: {a.term_start_at:%d %b %Y} to {a.term_end_at:%d %b %Y}")
     for step in steps:
         why = f" ({step.waive_reason})" if step.waive_reason else ""
-        console.print(f"  [{step.status}] {step.key}{'' if step.required else ' (optional)'}{why}")
+        console.print(escape(f"  [{step.status}] {step.key}{'' if step.required else ' (optional)'}{why}"))
     if review is not None:
         figures = f"{review.meetings_attended} of {review.meetings_held} meetings attended"
         outcome = review.outcome or "not yet decided"
         console.print(
             f"  review {review.year}: {figures}, {review.report_backs_filed} report-backs, {outcome}"
         )
+    for meeting in overdue:
+        assert meeting.starts_at is not None
+        console.print(f"  [red]report-back overdue[/]: {meeting.title}, {meeting.starts_at:%a %d %b %Y}")
     console.print(f"  you may: {', '.join(allowed) or 'nothing: the appointment is final'}")
 
 

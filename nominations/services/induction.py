@@ -54,13 +54,13 @@ class Induction:
             raise NotFoundError(f"there is no appointment {appointment_id}")
         if appointment.status != "inducting":
             raise InductionError(
-                f"the induction of appointment {appointment_id} is not open ({appointment.status})"
+                f"the induction is over: the appointment is {appointment.status.replace('_', ' ')}"
             )
         item = session.get(InductionItem, (appointment_id, key))
         if item is None:
             raise NotFoundError(f"appointment {appointment_id} has no induction step {key!r}")
         if item.status != "open":
-            raise InductionError(f"the step {key!r} is already {item.status}")
+            raise InductionError(f"'{item.text}' is already {item.status}")
         now = self.clock.now()
         item.status, item.done_at, item.done_by, item.waive_reason = status, now, str(actor), reason
         session.add(item)

@@ -138,13 +138,19 @@ class WorkflowEngine:
             return f"{self.name} has no trigger {trigger!r}"
         here = [t for t in self.definition.triggers() if self.candidates(state, t)]
         offer = ", ".join(here) if here else "none: it is final"
-        return f"cannot {trigger} a {self.definition.entity} that is {state} (allowed from {state}: {offer})"
+        return (
+            f"cannot {trigger} {_a(self.definition.entity)} that is {state} (allowed from {state}: {offer})"
+        )
 
     def _refusal(self, state: str, trigger: str, candidates: list[TransitionDef], facts: Facts) -> str:
         failed = [GUARDS[g].refusal for t in candidates for g in t.guards if not GUARDS[g].test(facts)]
-        return f"cannot {trigger} a {self.definition.entity} that is {state}: " + "; ".join(
+        return f"cannot {trigger} {_a(self.definition.entity)} that is {state}: " + "; ".join(
             dict.fromkeys(failed)
         )
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def _guard(name: str) -> Any:

@@ -123,6 +123,7 @@ def test_the_winner_is_inducted_and_the_runner_up_stands_by(world: World) -> Non
     assert len({str(e["UID"]) for e in events}) == 6
     assert all(str(e["STATUS"]) == "CONFIRMED" for e in events)
     assert "/representative/" in welcome.text_body
+    assert "Reduce crime and the fear of crime." in welcome.text_body  # the terms of reference
     assert mail_to(world, "substitute_standing_by", bob.person_email)
 
 
@@ -322,7 +323,7 @@ def test_removal_needs_a_reason_and_a_finished_appointment_takes_no_more(world: 
     world.app.transitions.fire(
         alice.id, "remove", actor=COORDINATOR, reason="Conflict of interest.", entity="appointment"
     )
-    with pytest.raises(InductionError, match="not open"):
+    with pytest.raises(InductionError, match="the induction is over: the appointment is removed"):
         world.app.term.induction.tick(alice.id, "chair_meeting", representative(alice.id))
     with pytest.raises(TransitionRefused):
         world.app.transitions.fire(alice.id, "resign", actor=COORDINATOR, entity="appointment")

@@ -124,3 +124,16 @@ def test_scores_are_saved_part_done_revised_and_the_link_closes_at_the_decision(
     assert "The panel&#39;s decision is made, so scoring is closed." in closed.text
     damaged = site.browser.get(path[:-3])
     assert damaged.status_code == 404
+
+
+def test_the_call_for_an_expert_asks_for_expressions_of_interest_not_candidates(site: Site) -> None:
+    world = site.world
+    vid = request_expert(world)
+    world.fire(vid, "accept")
+    world.fire(vid, "open_nominations")
+    (_, path), *_ = site.links("call_for_expressions_of_interest")
+    page = site.browser.get(path)
+    assert page.status_code == 200
+    assert "<h1>Put forward an expert for Domestic abuse expert</h1>" in page.text
+    assert "Multi-agency risk assessment (MARAC)" in page.text
+    assert "The selection panel will read it." in page.text and "on the ballot" not in page.text

@@ -67,7 +67,8 @@ def test_the_induction_is_ticked_off_step_by_step_until_the_appointment_is_activ
 
     again = site.post(f"{path}/induction", {"step": steps[0]}, from_page=path)  # a stale second tab
     assert again.status_code == 400
-    assert '<li><a href="#induction">The step &#39;protocol_acknowledged&#39; is already done' in again.text
+    assert '<li><a href="#induction">&#39;Read and acknowledge the protocol between the network' in again.text
+    assert "is already done" in again.text
     unknown = site.post(f"{path}/induction", {"step": "no_such_step"}, from_page=path)
     assert unknown.status_code == 404
 
