@@ -109,18 +109,11 @@ def _appoint(
         term_end_at=end,
         reelection_at=reelection_at,
     )
-    session.add(appointment)
-    session.flush()
-    assert appointment.id is not None
-    append_event(
-        session,
-        occurred_at=step.now,
-        actor=SYSTEM,
-        action="appoint",
-        entity_type="appointment",
-        entity_id=appointment.id,
-        to_state="appointed",
-        payload={
+    appointment_id = _created(
+        step,
+        appointment,
+        "appoint",
+        {
             "vacancy_id": step.row_id,
             "nomination_id": nomination.id,
             "role": role,
@@ -129,8 +122,27 @@ def _appoint(
             "term_end_at": end.isoformat(),
         },
     )
-    step.fire(session, "appointment", appointment.id, first_trigger, SYSTEM, None)
-    return appointment.id
+    step.fire(session, "appointment", appointment_id, first_trigger, SYSTEM, None)
+    return appointment_id
+
+
+def _created(step: Step, row: Appointment | Vacancy, action: str, payload: dict[str, Any]) -> int:
+    # A row the system makes in its first state, on the record with why.
+    step.session.add(row)
+    step.session.flush()
+    assert row.id is not None
+    append_event(
+        step.session,
+        occurred_at=step.now,
+        actor=SYSTEM,
+        action=action,
+        entity_type=type(row).__name__.lower(),
+        entity_id=row.id,
+        to_state=row.status,
+        reason=step.reason,
+        payload=payload,
+    )
+    return row.id
 
 
 def elect_incumbent(step: Step) -> list[int]:
@@ -197,28 +209,16 @@ def open_vacancy(step: Step, origin: str) -> int:
         term_starts_at=appointment.term_end_at if origin == "reelection" else None,
         term_ends_at=appointment.term_end_at if origin == "casual" else None,
     )
-    session.add(vacancy)
-    session.flush()
-    assert vacancy.id is not None
-    append_event(
-        session,
-        occurred_at=step.now,
-        actor=SYSTEM,
-        action="request",
-        entity_type="vacancy",
-        entity_id=vacancy.id,
-        to_state="requested",
-        reason=step.reason,
-        payload={"origin": origin, "previous_appointment_id": appointment.id, "barred": len(barred)},
-    )
+    payload = {"origin": origin, "previous_appointment_id": appointment.id, "barred": len(barred)}
+    vacancy_id = _created(step, vacancy, "request", payload)
     holders = _seat_holders(session, appointment) if origin == "reelection" else [appointment]
     for holder in holders:
-        holder.successor_vacancy_id = vacancy.id
+        holder.successor_vacancy_id = vacancy_id
         session.add(holder)
     session.flush()
     for trigger in ("accept", "open_nominations"):
-        step.fire(session, "vacancy", vacancy.id, trigger, SYSTEM, None)
-    return vacancy.id
+        step.fire(session, "vacancy", vacancy_id, trigger, SYSTEM, None)
+    return vacancy_id
 
 
 def _seat_holders(session: Session, appointment: Appointment) -> list[Appointment]:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from nominations.db.models import Network, OutboxMessage, Partnership, Vacancy
+from nominations.db.term_models import Appointment
 from nominations.mail.outbox import queue_mail
 from nominations.mail.render import MailRenderer
 from nominations.services.recipients import Recipient
@@ -47,5 +48,35 @@ def queue_to(
         to_name=recipient.name,
         to_email=recipient.email,
         rendered=rendered,
+        attachments=attachments,
+    )
+
+
+def queue_to_holder(
+    session: Session,
+    renderer: MailRenderer,
+    appointment: Appointment,
+    *,
+    now: datetime,
+    template: str,
+    context: Mapping[str, Any],
+    attachments: list[dict[str, str]] | None = None,
+) -> OutboxMessage:
+    """Render `template` for the person holding an appointment, with its partnership and network."""
+    assert appointment.id is not None
+    return queue_to(
+        session,
+        renderer,
+        now=now,
+        vacancy_id=appointment.id,
+        template=template,
+        recipient=Recipient(appointment.person_name, appointment.person_email),
+        context={
+            "appointment": appointment,
+            "partnership": session.get_one(Partnership, appointment.partnership_id),
+            "network": session.get_one(Network, appointment.network_id),
+            **context,
+        },
+        entity_type="appointment",
         attachments=attachments,
     )

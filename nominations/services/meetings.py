@@ -11,15 +11,14 @@ from nominations.actors import Actor
 from nominations.calendar import calendar_attachment
 from nominations.clock import Clock
 from nominations.db.engine import Database
-from nominations.db.models import Network, Partnership
+from nominations.db.models import Partnership
 from nominations.db.term_models import Appointment, Meeting
 from nominations.errors import NominationsError, NotFoundError
 from nominations.mail.render import MailRenderer
 from nominations.services.appointing import LEAVING_STATES
 from nominations.services.appointment_domain import partnership_calendar_text
 from nominations.services.audit_log import append_event
-from nominations.services.mailing import queue_to
-from nominations.services.recipients import Recipient
+from nominations.services.mailing import queue_to_holder
 
 SEATED = LEAVING_STATES  # the appointments whose holders sit on the partnership now
 
@@ -122,20 +121,13 @@ class Meetings:
         for appointment in seated:
             assert appointment.id is not None
             text = partnership_calendar_text(session, appointment, partnership, now)
-            message = queue_to(
+            message = queue_to_holder(
                 session,
                 self.renderer,
+                appointment,
                 now=now,
-                vacancy_id=appointment.id,
                 template="schedule_updated",
-                recipient=Recipient(appointment.person_name, appointment.person_email),
-                context={
-                    "appointment": appointment,
-                    "partnership": partnership,
-                    "network": session.get_one(Network, appointment.network_id),
-                    "changes": [change],
-                },
-                entity_type="appointment",
+                context={"changes": [change]},
                 attachments=[calendar_attachment(text)],
             )
             outbox.append(message.id)

@@ -10,16 +10,15 @@ from sqlmodel import Session, col, select
 from nominations.actors import SYSTEM, Actor
 from nominations.clock import Clock
 from nominations.db.engine import Database
-from nominations.db.models import Network, Partnership, Vacancy
+from nominations.db.models import Vacancy
 from nominations.db.term_models import Appointment, Meeting, ReportBack, ReportBackReminder
 from nominations.errors import NominationsError, NotFoundError
 from nominations.mail.render import MailRenderer
 from nominations.services.access import issue_link
 from nominations.services.appointing import LEAVING_STATES
 from nominations.services.audit_log import append_event
-from nominations.services.mailing import queue_to
+from nominations.services.mailing import queue_to_holder
 from nominations.services.protocols import protocol_for
-from nominations.services.recipients import Recipient
 from nominations.services.term_records import overdue_meetings
 
 FIELD_LIMIT = 2000  # characters per answer on the standard form
@@ -111,14 +110,14 @@ class ReportBacks:
         assert appointment.id is not None and appointment.term_end_at is not None
         seat = session.get_one(Vacancy, appointment.vacancy_id)
         within = protocol_for(session, seat).report_back_within
-        reminded = select(ReportBackReminder.meeting_id).where(
-            ReportBackReminder.appointment_id == appointment.id
+        reminded = set(
+            session.exec(
+                select(ReportBackReminder.meeting_id).where(
+                    ReportBackReminder.appointment_id == appointment.id
+                )
+            )
         )
-        overdue = [
-            m
-            for m in overdue_meetings(session, appointment, now, within)
-            if m.id not in set(session.exec(reminded))
-        ]
+        overdue = [m for m in overdue_meetings(session, appointment, now, within) if m.id not in reminded]
         if not overdue:
             return 0
         token = issue_link(
@@ -128,21 +127,13 @@ class ReportBacks:
             appointment_id=appointment.id,
             expires_at=appointment.term_end_at,
         )
-        message = queue_to(
+        message = queue_to_holder(
             session,
             self.renderer,
+            appointment,
             now=now,
-            vacancy_id=appointment.id,
             template="report_back_reminder",
-            recipient=Recipient(appointment.person_name, appointment.person_email),
-            context={
-                "appointment": appointment,
-                "partnership": session.get_one(Partnership, appointment.partnership_id),
-                "network": session.get_one(Network, appointment.network_id),
-                "overdue": overdue,
-                "link": f"{self.base_url}/representative/{token}",
-            },
-            entity_type="appointment",
+            context={"overdue": overdue, "link": f"{self.base_url}/representative/{token}"},
         )
         for meeting in overdue:
             assert meeting.id is not None

@@ -473,3 +473,18 @@ def test_every_review_is_kept_and_exportable(world: World, tmp_path: Path) -> No
         (2, "continue_with_support", "Year 2."),
     ]
     assert all(r["representative"] == "Alice Able" for r in records)
+
+
+def test_a_seat_may_set_its_own_induction_checklist(world: World) -> None:
+    own = [
+        {"id": "control_room_visit", "text": "Visit the CCTV control room.", "required": True},
+        {"id": "dbs_check", "text": "Complete a DBS check.", "required": False},
+    ]
+    vid = filled_seat(world, overrides={"induction_checklist": own})
+    alice = appointments(world, vid)["Alice"]
+    assert alice.id is not None
+    with world.app.db.transaction() as session:
+        items = session.exec(select(InductionItem).where(InductionItem.appointment_id == alice.id)).all()
+    assert [(i.key, i.required) for i in items] == [("control_room_visit", True), ("dbs_check", False)]
+    world.app.term.induction.tick(alice.id, "control_room_visit", representative(alice.id))
+    assert appointment(world, alice.id).status == "active"  # the optional step does not hold it back
