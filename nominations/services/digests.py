@@ -86,7 +86,9 @@ class Digests:
         now = self.clock.now()
         sent = 0
         with self.db.transaction() as session:
-            for network in session.exec(select(Network).order_by(col(Network.id))).all():
+            # A network another worker is sending a digest for is locked, and skipped here.
+            networks = select(Network).order_by(col(Network.id)).with_for_update(skip_locked=True)
+            for network in session.exec(networks).all():
                 sent += self._send(session, network, now)
         return sent
 

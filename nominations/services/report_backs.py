@@ -97,10 +97,12 @@ class ReportBacks:
         now = self.clock.now()
         sent = 0
         with self.db.transaction() as session:
+            # Workers running side by side each chase the appointments the others have not locked.
             seated = session.exec(
                 select(Appointment)
                 .where(col(Appointment.status).in_(LEAVING_STATES))
                 .order_by(col(Appointment.id))
+                .with_for_update(skip_locked=True)
             ).all()
             for appointment in seated:
                 sent += self._chase_one(session, appointment, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -488,3 +489,25 @@ def test_a_seat_may_set_its_own_induction_checklist(world: World) -> None:
     assert [(i.key, i.required) for i in items] == [("control_room_visit", True), ("dbs_check", False)]
     world.app.term.induction.tick(alice.id, "control_room_visit", representative(alice.id))
     assert appointment(world, alice.id).status == "active"  # the optional step does not hold it back
+
+
+def test_workers_chasing_and_digesting_side_by_side_send_each_once(world: World) -> None:
+    if world.app.db.dialect != "postgresql":
+        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises whole transactions")
+    start = world.clock.now()
+    meetings = schedule_meetings(world, start + 40 * DAY, 2, 15 * DAY)
+    vid = filled_seat(world)
+    alice = appointments(world, vid)["Alice"]
+    assert alice.id is not None
+    finish_induction(world, alice.id)
+    world.clock.advance(30 * DAY)
+    form = ReportForm(attended=True, discussed="Budget")
+    world.app.term.report_backs.submit(alice.id, meetings[0], form, representative(alice.id))
+    world.clock.advance(30 * DAY)  # the second meeting's report-back is now overdue
+    term = world.app.term
+    with ThreadPoolExecutor(4) as pool:
+        chased = list(pool.map(lambda _: term.report_backs.chase(), range(4)))
+        digested = list(pool.map(lambda _: term.digests.send_due(), range(4)))
+    assert (sum(chased), sum(digested)) == (1, 1)
+    assert len(mail_to(world, "report_back_reminder")) == 1
+    assert len(mail_to(world, "report_back_digest")) == 6
