@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from nominations.clock import Clock, FakeClock, SystemClock
 from nominations.db.engine import Database
 from nominations.mail.render import MailRenderer
+from nominations.services.accounts import Accounts
 from nominations.services.balloting import Balloting
 from nominations.services.digests import Digests
 from nominations.services.induction import Induction
@@ -46,6 +47,7 @@ class App:
     nominating: Nominating
     balloting: Balloting
     term: Term
+    accounts: Accounts
 
     def worker(self) -> Worker:
         """A worker that fires this app's timers and sends its mail over SMTP."""
@@ -90,4 +92,5 @@ def build_app(settings: Settings, clock: Clock | None = None, db: Database | Non
             digests=Digests(db, clock, renderer, settings.base_url),
             reviews=Reviews(db, clock),
         ),
+        Accounts(db, clock, renderer, settings.base_url),
     )

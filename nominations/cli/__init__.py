@@ -14,6 +14,7 @@ from nominations.cli import (
     network_cmd,
     panel_cmd,
     run_cmd,
+    users_cmd,
     vacancy_cmd,
     workflow_cmd,
 )
@@ -35,6 +36,7 @@ app.add_typer(
 app.add_typer(meeting_cmd.app, name="meeting", help="A partnership's meeting schedule.")
 app.add_typer(panel_cmd.app, name="panel", help="An expert seat's selection panel: add, scores, decide.")
 app.add_typer(costs_cmd.app, name="costs", help="Record and report what representation costs.")
+app.add_typer(users_cmd.app, name="users", help="Invite people to the console, list and disable accounts.")
 run_cmd.register(app)
 
 

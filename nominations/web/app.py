@@ -7,14 +7,18 @@ from typing import Any
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from slowapi.errors import RateLimitExceeded
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from nominations.bootstrap import App
 from nominations.errors import NominationsError, NotFoundError
 from nominations.paths import templates_dir
 from nominations.services.access import LinkError
+from nominations.web.auth import SESSION_SECONDS, Forbidden, SignInNeeded, sign_in_url
 from nominations.web.csrf import COOKIE, FIELD, CsrfSigner
+from nominations.web.limits import limiter
 
 MAX_BODY = 1_000_000  # bytes: a 1 MB statement is refused before it is read
 
@@ -71,6 +75,16 @@ def create_app(app: App, secret_key: str) -> FastAPI:
     pages = Pages(CsrfSigner(secret_key))
     web.state.app = app
     web.state.pages = pages
+    web.state.limiter = limiter
+    limiter.reset()  # counts belong to this app (tests build several in one process)
+    # Signed (itsdangerous) and expiring: the cookie carries only the account id.
+    web.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key,
+        session_cookie="nominations_session",
+        max_age=SESSION_SECONDS,
+        same_site="lax",
+    )
 
     @web.middleware("http")
     async def limit_size(request: Request, call_next: Any) -> Response:
@@ -100,6 +114,24 @@ def create_app(app: App, secret_key: str) -> FastAPI:
             title="This form could not be accepted",
             message="The page was too old or did not come from this site. "
             "Go back, reload the page and send the form again.",
+        )
+
+    @web.exception_handler(SignInNeeded)
+    async def sign_in_needed(request: Request, exc: SignInNeeded) -> Response:
+        return RedirectResponse(sign_in_url(exc.next_path), status_code=303)
+
+    @web.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return pages.render(request, "error.html", 403, title="You may not do this", message=str(exc))
+
+    @web.exception_handler(RateLimitExceeded)
+    async def too_many(request: Request, exc: RateLimitExceeded) -> Response:
+        return pages.render(
+            request,
+            "error.html",
+            429,
+            title="Too many attempts",
+            message="For your account's safety, wait a minute before you try again.",
         )
 
     @web.exception_handler(NotFoundError)
@@ -144,4 +176,8 @@ def create_app(app: App, secret_key: str) -> FastAPI:
 
     for term_module in (routes_representative, routes_report_back, routes_feedback, routes_seat):
         web.include_router(term_module.router)
+    from nominations.web import routes_account, routes_console
+
+    for console_module in (routes_account, routes_console):
+        web.include_router(console_module.router)
     return web
