@@ -133,3 +133,4 @@ def test_sign_in_never_sends_people_to_another_site(site: Site) -> None:
         follow_redirects=False,
     )
     assert answer.status_code == 303 and answer.headers["location"] == "/console"
+
