@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/durable_transitions.py
 	$(BIN)/python bench/ballots.py
 	$(BIN)/python bench/counting.py
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .coverage
