@@ -12,7 +12,9 @@ from sqlmodel import Session, SQLModel, create_engine, select
 
 from nominations.audit import GENESIS_HASH
 from nominations.db import account_models as _account_models  # noqa: F401
+from nominations.db import audit_check_models as _audit_check_models  # noqa: F401
 from nominations.db import audit_ddl
+from nominations.db import document_models as _document_models  # noqa: F401
 from nominations.db import models as _models  # noqa: F401  (registers the tables)
 from nominations.db import term_models as _term_models  # noqa: F401
 from nominations.db.models import AuditHead

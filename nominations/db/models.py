@@ -220,6 +220,8 @@ class AuditEvent(SQLModel, table=True):
     """One entry of the append-only, hash-chained record. The database refuses UPDATE and DELETE."""
 
     __tablename__ = "audit_event"
+    # A vacancy's or a person's history is read by entity: the console's timelines and exports.
+    __table_args__ = (Index("ix_audit_event_entity", "entity_type", "entity_id", "seq"),)
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     occurred_at: str  # ISO 8601 UTC, exactly as hashed
     actor_type: str

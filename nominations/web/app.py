@@ -86,16 +86,19 @@ def create_app(app: App, secret_key: str) -> FastAPI:
         same_site="lax",
     )
 
+    body_allowances: dict[str, int] = {}  # paths that take more than MAX_BODY (a file upload)
+
     @web.middleware("http")
     async def limit_size(request: Request, call_next: Any) -> Response:
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+        limit = body_allowances.get(request.url.path, MAX_BODY)
+        if length is not None and (not length.isdigit() or int(length) > limit):
             return pages.render(
                 request,
                 "error.html",
                 413,
                 title="That is too much to send",
-                message="What you sent is over 1 MB. Shorten it and try again.",
+                message=f"What you sent is over {limit // 1_000_000} MB. Shorten it and try again.",
             )
         response: Response = await call_next(request)
         return response
@@ -176,8 +179,31 @@ def create_app(app: App, secret_key: str) -> FastAPI:
 
     for term_module in (routes_representative, routes_report_back, routes_feedback, routes_seat):
         web.include_router(term_module.router)
-    from nominations.web import routes_account, routes_console
+    from nominations.web import (
+        routes_account,
+        routes_accounts_admin,
+        routes_appointment_page,
+        routes_audit,
+        routes_console,
+        routes_elections,
+        routes_equality,
+        routes_pictures,
+        routes_requests,
+        routes_vacancy_page,
+    )
 
-    for console_module in (routes_account, routes_console):
+    for console_module in (
+        routes_account,
+        routes_console,
+        routes_requests,
+        routes_accounts_admin,
+        routes_vacancy_page,
+        routes_appointment_page,
+        routes_pictures,
+        routes_audit,
+        routes_elections,
+        routes_equality,
+    ):
         web.include_router(console_module.router)
+    body_allowances.update(routes_requests.BODY_ALLOWANCES)
     return web

@@ -53,7 +53,7 @@ def require(action: str) -> Callable[[Request], Awaitable[SignedIn]]:
             raise Forbidden(f"As {_a(user.role)} you may not do this ({action}).")
         return user
 
-    check.action = action  # type: ignore[attr-defined]  # read by the role × page × action test
+    check.action = action  # type: ignore[attr-defined]  # read by the role by page by action test
     return check
 
 

@@ -11,6 +11,7 @@ from nominations.roles import actions_for
 from nominations.services.accounts import SignedIn
 from nominations.web.auth import SignInNeeded, current_user, require
 from nominations.web.deps import pages_of
+from nominations.web.routes_dashboard import dashboard_page
 
 router = APIRouter()
 
@@ -26,7 +27,7 @@ async def console(request: Request) -> Response:
 
 
 async def home(request: Request, user: SignedIn) -> Response:
-    return pages_of(request).render(request, "console_home.html", user=user, actions=actions_for(user.role))
+    return await dashboard_page(request, user)
 
 
 @router.get("/console/me", response_class=HTMLResponse)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from nominations.services.accounts import SignedIn
 from nominations.services.cost_report import GROUPINGS, CostFilter, cost_report, total, write_csv
 from nominations.services.costs import CostError
+from nominations.web.auth import require
 from nominations.web.deps import app_of, pages_of
 
 router = APIRouter()
@@ -39,11 +42,26 @@ def _refused(request: Request, exc: CostError) -> HTMLResponse:
     )
 
 
+def _own(user: SignedIn, where: CostFilter) -> CostFilter:
+    # Someone who works for one network sees only its costs, whatever the query says.
+    if user.network_id is None:
+        return where
+    if where.network_id not in (None, user.network_id):
+        raise CostError(f"You may see the costs of your own network only, not network {where.network_id}.")
+    return replace(where, network_id=user.network_id)
+
+
 @router.get("/costs", response_class=HTMLResponse)
-async def costs(request: Request, start: DateText = "", to: str = "", network: str = "") -> HTMLResponse:
+async def costs(
+    request: Request,
+    user: Annotated[SignedIn, Depends(require("costs.view"))],
+    start: DateText = "",
+    to: str = "",
+    network: str = "",
+) -> HTMLResponse:
     db = app_of(request).db
     try:
-        where = _filter(start, to, network)
+        where = _own(user, _filter(start, to, network))
         tables = {by: await run_in_threadpool(cost_report, db, by, where) for by in GROUPINGS}
     except CostError as exc:
         return _refused(request, exc)
@@ -58,10 +76,15 @@ async def costs(request: Request, start: DateText = "", to: str = "", network: s
 
 @router.get("/costs.csv", response_class=PlainTextResponse)
 async def costs_csv(
-    request: Request, start: DateText = "", to: str = "", network: str = "", by: str = "partnership"
+    request: Request,
+    user: Annotated[SignedIn, Depends(require("costs.view"))],
+    start: DateText = "",
+    to: str = "",
+    network: str = "",
+    by: str = "partnership",
 ) -> Response:
     try:
-        where = _filter(start, to, network)
+        where = _own(user, _filter(start, to, network))
         rows = await run_in_threadpool(cost_report, app_of(request).db, by, where)
     except CostError as exc:
         return _refused(request, exc)

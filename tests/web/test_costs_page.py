@@ -12,6 +12,7 @@ import pytest
 
 from nominations.actors import Actor
 from nominations.services.costs import CostInput, record_cost
+from tests.utils.console import sign_in_as
 from tests.utils.seats import add_partnership, add_seat
 from tests.web.conftest import Site
 
@@ -59,6 +60,7 @@ def costed(site: Site) -> Site:
             **measure,  # type: ignore[arg-type]
         )
         record_cost(db, clock, cost, ME)
+    sign_in_as(site, "coordinator")
     return site
 
 
@@ -121,7 +123,7 @@ def test_the_csv_has_the_same_totals_and_runs_no_formulas(costed: Site) -> None:
         ("/costs", {"from": "yesterday"}, "The from date 'yesterday' is not a date like 2026-03-31."),
         ("/costs", {"from": "2026-02-01", "to": "2026-01-01"}, "the report would start on 2026-02-01"),
         ("/costs", {"network": "one"}, "The network 'one' is not a network's number."),
-        ("/costs", {"network": "99"}, "there is no network 99"),
+        ("/costs", {"network": "99"}, "You may see the costs of your own network only, not network 99."),
         ("/costs.csv", {"to": "31/01/2026"}, "The to date '31/01/2026' is not a date like 2026-03-31."),
         ("/costs.csv", {"by": "person"}, "a report is by partnership or by funder, not by 'person'"),
     ],
@@ -133,3 +135,11 @@ def test_a_report_that_cannot_be_made_says_why(
     assert page.status_code == 400
     assert "That report cannot be made" in page.text
     assert message in html.unescape(page.text)
+
+
+def test_the_costs_need_a_signed_in_role_that_may_see_them(costed: Site) -> None:
+    costed.browser.cookies.clear()
+    assert "<h1>Sign in</h1>" in costed.browser.get("/costs").text
+    sign_in_as(costed, "partnership", partnership_id=costed.world.partnership_id)
+    assert costed.browser.get("/costs").status_code == 403
+    assert costed.browser.get("/costs.csv").status_code == 403
