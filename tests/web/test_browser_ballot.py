@@ -12,18 +12,9 @@ import pytest
 
 from nominations.demo_members import Mailbox
 from nominations.mail.capture import CaptureServer
+from tests.utils.browser import ARGS, CHROMIUM
 from tests.web.conftest import Site
 from tests.web.test_ballot_pages import ballot_open
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.slow,
