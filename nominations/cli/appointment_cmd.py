@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlmodel import col, select
 
-from nominations.cli.vacancy_cmd import COORDINATOR, _app
+from nominations.cli.context import COORDINATOR, built_app
 from nominations.db.models import Vacancy
 from nominations.db.term_models import Appointment
 from nominations.errors import NotFoundError
@@ -30,7 +30,7 @@ app = typer.Typer(no_args_is_help=True)
 @app.command("list")
 def list_(network_id: int) -> None:
     """Every appointment of a network: who, which seat, state, term."""
-    with _app() as built, built.db.transaction() as session:
+    with built_app() as built, built.db.transaction() as session:
         rows = session.exec(
             select(Appointment).where(Appointment.network_id == network_id).order_by(col(Appointment.id))
         ).all()
@@ -45,7 +45,7 @@ def list_(network_id: int) -> None:
 @app.command()
 def show(appointment_id: int) -> None:
     """State, term, induction checklist, the latest review and what the coordinator may do now."""
-    with _app() as built:
+    with built_app() as built:
         with built.db.transaction() as session:
             a = session.get(Appointment, appointment_id)
             if a is None:
@@ -83,7 +83,7 @@ def fire(
     reason: Annotated[str | None, typer.Option(help="Why: required where the workflow says so.")] = None,
 ) -> None:
     """Fire a trigger as the coordinator (continue, stand_down, rerun_election, remove, …)."""
-    with _app() as built:
+    with built_app() as built:
         outcome = built.transitions.fire(
             appointment_id, trigger, actor=COORDINATOR, reason=reason, entity="appointment"
         )
@@ -96,7 +96,7 @@ def fire(
 @app.command()
 def tick(appointment_id: int, step: str) -> None:
     """Mark an induction step done for the representative."""
-    with _app() as built:
+    with built_app() as built:
         state = built.term.induction.tick(appointment_id, step, COORDINATOR)
     typer.echo(f"appointment {appointment_id}: {step} done; the appointment is {state}")
 
@@ -106,7 +106,7 @@ def waive(
     appointment_id: int, step: str, reason: Annotated[str, typer.Option(help="Why it is waived.")]
 ) -> None:
     """Waive an induction step, with the reason on the record."""
-    with _app() as built:
+    with built_app() as built:
         state = built.term.induction.waive(appointment_id, step, COORDINATOR, reason)
     typer.echo(f"appointment {appointment_id}: {step} waived; the appointment is {state}")
 
@@ -123,7 +123,7 @@ def reviews(
     if fmt not in {"csv", "json"}:
         typer.echo(f"--format must be csv or json, not {fmt!r}", err=True)
         raise typer.Exit(2)
-    with _app() as built, built.db.transaction() as session:
+    with built_app() as built, built.db.transaction() as session:
         records = review_records(session, network_id)
     target = output.open("w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)
     with target as out:

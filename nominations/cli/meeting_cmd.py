@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import col, select
 
-from nominations.cli.vacancy_cmd import COORDINATOR, _app
+from nominations.cli.context import COORDINATOR, built_app
 from nominations.db.term_models import Meeting
 
 app = typer.Typer(no_args_is_help=True)
@@ -30,7 +30,7 @@ def _instant(text: str, option: str) -> datetime:
 @app.command("list")
 def list_(partnership_id: int) -> None:
     """The partnership's meetings, cancelled ones included."""
-    with _app() as built, built.db.transaction() as session:
+    with built_app() as built, built.db.transaction() as session:
         rows = session.exec(
             select(Meeting).where(Meeting.partnership_id == partnership_id).order_by(col(Meeting.starts_at))
         ).all()
@@ -52,7 +52,7 @@ def add(
 ) -> None:
     """Add a meeting; representatives on the partnership get an updated calendar."""
     starts, ends = _instant(start, "--start"), _instant(end, "--end")
-    with _app() as built:
+    with built_app() as built:
         meeting_id = built.term.meetings.schedule(partnership_id, title, starts, ends, COORDINATOR, location)
     typer.echo(f"meeting {meeting_id} added")
 
@@ -66,7 +66,7 @@ def move(
 ) -> None:
     """Move a meeting; calendars move the copy they hold (same event id)."""
     starts, ends = _instant(start, "--start"), _instant(end, "--end")
-    with _app() as built:
+    with built_app() as built:
         built.term.meetings.move(meeting_id, starts, ends, COORDINATOR, location)
     typer.echo(f"meeting {meeting_id} moved")
 
@@ -74,6 +74,6 @@ def move(
 @app.command()
 def cancel(meeting_id: int) -> None:
     """Cancel a meeting; calendars mark their copy cancelled."""
-    with _app() as built:
+    with built_app() as built:
         built.term.meetings.cancel(meeting_id, COORDINATOR)
     typer.echo(f"meeting {meeting_id} cancelled")

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nominations.cli.vacancy_cmd import COORDINATOR, _app
+from nominations.cli.context import COORDINATOR, built_app
 from nominations.services.panel import Panel
 
 app = typer.Typer(no_args_is_help=True)
@@ -21,7 +21,7 @@ def add(
     email: Annotated[str, typer.Option(help="Where their personal scoring link goes.")],
 ) -> None:
     """Put someone on the panel (invited at once if the applicants are already being scored)."""
-    with _app() as built:
+    with built_app() as built:
         member_id = Panel(built.transitions).add_member(vacancy_id, name, email, COORDINATOR)
     typer.echo(f"vacancy {vacancy_id}: {name} is on the selection panel (panel member {member_id})")
 
@@ -29,7 +29,7 @@ def add(
 @app.command()
 def scores(vacancy_id: int) -> None:
     """Each applicant's total from each panel member and overall, and the scores still to give."""
-    with _app() as built:
+    with built_app() as built:
         view = Panel(built.transitions).table(vacancy_id)
     table = Table("id", "applicant", *(m.name for m in view.panel), "total")
     by_member, totals = view.table["by_member"], view.table["totals"]
@@ -57,7 +57,7 @@ def decide(
     ],
 ) -> None:
     """Record the panel's choice with its reasons and the score table; the vacancy becomes selected."""
-    with _app() as built:
+    with built_app() as built:
         outcome = Panel(built.transitions).decide(vacancy_id, nomination_id, reason, COORDINATOR)
     typer.echo(
         f"vacancy {vacancy_id}: {outcome.from_state} -> {outcome.to_state} (audit event {outcome.audit_seq})"

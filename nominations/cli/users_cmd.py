@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from nominations.actors import Actor
-from nominations.cli.vacancy_cmd import _app
+from nominations.cli.context import built_app
 from nominations.roles import ROLE_PURPOSE, ROLES
 
 app = typer.Typer(no_args_is_help=True)
@@ -25,7 +25,7 @@ def add(
     partnership: Annotated[int | None, typer.Option(help="For a partnership contact: its id.")] = None,
 ) -> None:
     """Invite someone: their account waits until they choose a password through the emailed link."""
-    with _app() as built:
+    with built_app() as built:
         user_id, link = built.accounts.invite(
             email, name, role, ADMIN, network_id=network, partnership_id=partnership
         )
@@ -39,7 +39,7 @@ def add(
 @app.command("list")
 def list_() -> None:
     """Every account: who, which role, and whether it is active."""
-    with _app() as built:
+    with built_app() as built:
         users = built.accounts.list()
     table = Table("id", "email", "name", "role", "network", "partnership", "status")
     for u in users:
@@ -52,6 +52,6 @@ def list_() -> None:
 @app.command()
 def disable(user_id: int) -> None:
     """Stop an account signing in; its sessions end at their next request."""
-    with _app() as built:
+    with built_app() as built:
         built.accounts.disable(user_id, ADMIN)
     typer.echo(f"account {user_id} disabled")

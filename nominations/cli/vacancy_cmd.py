@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from nominations.actors import Actor
-from nominations.bootstrap import App
-from nominations.errors import NominationsError
+from nominations.cli.context import COORDINATOR, built_app
 from nominations.services.overview import overview
 
 app = typer.Typer(no_args_is_help=True)
-COORDINATOR = Actor("coordinator", "cli")
-
-
-@contextmanager
-def _app() -> Iterator[App]:
-    from nominations.bootstrap import build_app
-    from nominations.cli.run_cmd import settings_or_exit
-
-    built = build_app(settings_or_exit())
-    try:
-        yield built
-    except NominationsError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
-    finally:
-        built.db.dispose()
 
 
 @app.command()
 def show(vacancy_id: int) -> None:
     """State, deadlines, nominations with what each still lacks, and turnout (never partial results)."""
-    with _app() as built:
+    with built_app() as built:
         view = overview(built.db, built.balloting, vacancy_id)
         allowed = built.transitions.allowed(vacancy_id, "coordinator")
     console = Console()
@@ -65,7 +45,7 @@ def fire(
     reason: Annotated[str | None, typer.Option(help="Why: required where the workflow says so.")] = None,
 ) -> None:
     """Fire a trigger as the coordinator (accept, open_nominations, declare, …)."""
-    with _app() as built:
+    with built_app() as built:
         outcome = built.transitions.fire(vacancy_id, trigger, actor=COORDINATOR, reason=reason)
     typer.echo(
         f"vacancy {vacancy_id}: {outcome.from_state} -> {outcome.to_state} (audit event {outcome.audit_seq})"
@@ -77,6 +57,6 @@ def invalidate(
     nomination_id: int, reason: Annotated[str, typer.Option(help="Why the nomination is invalid.")]
 ) -> None:
     """Rule a nomination invalid, with the reason on the record."""
-    with _app() as built:
+    with built_app() as built:
         built.nominating.invalidate(nomination_id, reason, COORDINATOR)
     typer.echo(f"nomination {nomination_id} is invalid: {reason}")

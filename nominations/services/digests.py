@@ -120,7 +120,7 @@ class Digests:
                 session,
                 self.renderer,
                 now=now,
-                vacancy_id=network.id,
+                entity_id=network.id,
                 template="report_back_digest",
                 recipient=Recipient(org.contact_name, org.contact_email, org.id),
                 context=context,

@@ -131,7 +131,7 @@ class EffectRunner:
                 step.session,
                 step.renderer,
                 now=step.now,
-                vacancy_id=step.row_id,
+                entity_id=step.row_id,
                 template=intent.template,
                 recipient=person,
                 context={**context, **personal},

@@ -30,20 +30,20 @@ def queue_to(
     renderer: MailRenderer,
     *,
     now: datetime,
-    vacancy_id: int,
+    entity_id: int,
     template: str,
     recipient: Recipient,
     context: Mapping[str, Any],
     entity_type: str = "vacancy",
     attachments: list[dict[str, str]] | None = None,
 ) -> OutboxMessage:
-    """Render `template` for `recipient` and put it in the outbox (about a vacancy unless told)."""
+    """Render `template` for `recipient` and put it in the outbox, filed under the entity it is about."""
     rendered = renderer.render(template, {**context, "recipient": recipient})
     return queue_mail(
         session,
         now=now,
         entity_type=entity_type,
-        entity_id=vacancy_id,
+        entity_id=entity_id,
         template=template,
         to_name=recipient.name,
         to_email=recipient.email,
@@ -68,7 +68,7 @@ def queue_to_holder(
         session,
         renderer,
         now=now,
-        vacancy_id=appointment.id,
+        entity_id=appointment.id,
         template=template,
         recipient=Recipient(appointment.person_name, appointment.person_email),
         context={

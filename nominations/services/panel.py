@@ -108,7 +108,7 @@ class Panel:
             session,
             self.transitions.renderer,
             now=now,
-            vacancy_id=vacancy.id or 0,
+            entity_id=vacancy.id or 0,
             template="panel_invitation",
             recipient=recipient,
             context=context,

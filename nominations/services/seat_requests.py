@@ -121,7 +121,7 @@ class SeatRequests:
                     session,
                     self.renderer,
                     now=now,
-                    vacancy_id=vacancy_id,
+                    entity_id=vacancy_id,
                     template="request_received",
                     recipient=person,
                     context=context,
