@@ -47,6 +47,10 @@ class Pages:
             response.set_cookie(COOKIE, cookie, httponly=True, samesite="lax", secure=secure)
         return response
 
+    def error(self, request: Request, status: int, title: str, message: str) -> HTMLResponse:
+        """The error page: what went wrong, and what to do about it."""
+        return self.render(request, "error.html", status, title=title, message=message)
+
     async def check_csrf(self, request: Request) -> None:
         form = await request.form()
         value = form.get(FIELD)
@@ -93,12 +97,11 @@ def create_app(app: App, secret_key: str) -> FastAPI:
         length = request.headers.get("content-length")
         limit = body_allowances.get(request.url.path, MAX_BODY)
         if length is not None and (not length.isdigit() or int(length) > limit):
-            return pages.render(
+            return pages.error(
                 request,
-                "error.html",
                 413,
-                title="That is too much to send",
-                message=f"What you sent is over {limit // 1_000_000} MB. Shorten it and try again.",
+                "That is too much to send",
+                f"What you sent is over {limit // 1_000_000} MB. Shorten it and try again.",
             )
         response: Response = await call_next(request)
         return response
@@ -106,16 +109,15 @@ def create_app(app: App, secret_key: str) -> FastAPI:
     @web.exception_handler(LinkError)
     async def link_error(request: Request, exc: LinkError) -> Response:
         status = 404 if exc.kind in {"damaged", "unknown"} else 410
-        return pages.render(request, "error.html", status, title=str(exc), message=LINK_ADVICE[exc.kind])
+        return pages.error(request, status, str(exc), LINK_ADVICE[exc.kind])
 
     @web.exception_handler(CsrfError)
     async def csrf_error(request: Request, exc: CsrfError) -> Response:
-        return pages.render(
+        return pages.error(
             request,
-            "error.html",
             403,
-            title="This form could not be accepted",
-            message="The page was too old or did not come from this site. "
+            "This form could not be accepted",
+            "The page was too old or did not come from this site. "
             "Go back, reload the page and send the form again.",
         )
 
@@ -125,49 +127,39 @@ def create_app(app: App, secret_key: str) -> FastAPI:
 
     @web.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
-        return pages.render(request, "error.html", 403, title="You may not do this", message=str(exc))
+        return pages.error(request, 403, "You may not do this", str(exc))
 
     @web.exception_handler(RateLimitExceeded)
     async def too_many(request: Request, exc: RateLimitExceeded) -> Response:
-        return pages.render(
+        return pages.error(
             request,
-            "error.html",
             429,
-            title="Too many attempts",
-            message="For your account's safety, wait a minute before you try again.",
+            "Too many attempts",
+            "For your account's safety, wait a minute before you try again.",
         )
 
     @web.exception_handler(NotFoundError)
     @web.exception_handler(StarletteHTTPException)
     async def not_found(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, StarletteHTTPException) else 404
-        return pages.render(
-            request,
-            "error.html",
-            status,
-            title="Page not found",
-            message="Check the address, or use the link in your email.",
+        return pages.error(
+            request, status, "Page not found", "Check the address, or use the link in your email."
         )
 
     @web.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        return pages.render(
-            request,
-            "error.html",
-            400,
-            title="That request was not understood",
-            message="Go back and use the form on the page.",
+        return pages.error(
+            request, 400, "That request was not understood", "Go back and use the form on the page."
         )
 
     @web.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
         # Never a traceback: say what to do; the server log has the detail.
-        return pages.render(
+        return pages.error(
             request,
-            "error.html",
             500,
-            title="Something went wrong on our side",
-            message="Nothing was saved. Please try again in a few minutes.",
+            "Something went wrong on our side",
+            "Nothing was saved. Please try again in a few minutes.",
         )
 
     for module in (routes_nominate, routes_ballot, routes_results, routes_panel):

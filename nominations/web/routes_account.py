@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from nominations.errors import NotFoundError
 from nominations.services.accounts import AccountError, SignedIn
 from nominations.web.auth import SESSION_KEY, current_user, safe_next
 from nominations.web.deps import app_of, pages_of
@@ -83,7 +84,7 @@ async def forgot(request: Request) -> Response:
 @router.get("/account/{purpose}/{token}", response_class=HTMLResponse)
 async def set_password_page(request: Request, purpose: str, token: str) -> Response:
     if purpose not in PURPOSES:
-        return pages_of(request).render(request, "error.html", 404, title="Page not found", message="")
+        raise NotFoundError(f"no account link of kind {purpose!r}")
     return pages_of(request).render(
         request, "set_password.html", heading=PURPOSES[purpose], errors={}, link_problem=None
     )
@@ -93,7 +94,7 @@ async def set_password_page(request: Request, purpose: str, token: str) -> Respo
 async def set_password(request: Request, purpose: str, token: str) -> Response:
     pages = pages_of(request)
     if purpose not in PURPOSES:
-        return pages.render(request, "error.html", 404, title="Page not found", message="")
+        raise NotFoundError(f"no account link of kind {purpose!r}")
     await pages.check_csrf(request)
     form = await request.form()
     password, again = _text(form, "password"), _text(form, "confirm")

@@ -134,3 +134,9 @@ def test_sign_in_never_sends_people_to_another_site(site: Site) -> None:
     )
     assert answer.status_code == 303 and answer.headers["location"] == "/console"
 
+
+
+def test_an_unknown_kind_of_account_link_gets_the_page_not_found(site: Site) -> None:
+    page = site.browser.get("/account/promote/abc.def")
+    assert page.status_code == 404
+    assert "Page not found" in page.text and "Check the address" in page.text
