@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from nominations.actors import Actor
 from nominations.bootstrap import App, build_app
 from nominations.clock import FakeClock
+from nominations.db import migrate
 from nominations.db.models import (
     AuditEvent,
     Network,
@@ -63,8 +64,9 @@ def run_demo(out: Path, console: Console | None) -> dict[str, Any]:
         )
         assert settings.secret_key is not None
         clock = FakeClock(START)
+        # Through the migrations, as `nominations db upgrade` makes a real database.
+        migrate.upgrade(settings.database_url)
         app = build_app(settings, clock=clock)
-        app.db.create_schema()
         web = create_app(app, settings.secret_key.get_secret_value())
         try:
             with BackgroundServer(web, port):

@@ -11,6 +11,21 @@ class SettingsError(NominationsError):
     """A setting is missing or malformed; the message is one line naming it."""
 
 
+class DatabaseUnavailableError(NominationsError):
+    """The connection to the database was lost during a unit of work."""
+
+    def __init__(self, *, committing: bool) -> None:
+        # Lost while committing, the change may have landed; lost before, nothing was written.
+        self.committing = committing
+        if committing:
+            message = (
+                "the connection to the database was lost while saving; reload to see whether it was saved"
+            )
+        else:
+            message = "the connection to the database was lost; nothing was saved, so try again"
+        super().__init__(message)
+
+
 class NotFoundError(NominationsError):
     """The thing asked for does not exist."""
 

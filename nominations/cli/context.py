@@ -16,11 +16,14 @@ COORDINATOR = Actor("coordinator", "cli")
 
 @contextmanager
 def built_app() -> Iterator[App]:
-    """The app from the settings; a NominationsError becomes its message on stderr and exit 1."""
-    from nominations.bootstrap import build_app
+    """The app from the settings; a NominationsError becomes its message on stderr and exit 1.
+
+    A database at the wrong revision stops it first, with one line and exit 2.
+    """
+    from nominations.cli.db_cmd import app_or_exit
     from nominations.cli.run_cmd import settings_or_exit
 
-    built = build_app(settings_or_exit())
+    built = app_or_exit(settings_or_exit())
     try:
         yield built
     except NominationsError as exc:

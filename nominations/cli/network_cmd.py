@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import inspect
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from nominations.actors import Actor
@@ -17,6 +14,8 @@ from nominations.bootstrap import clock_from
 from nominations.cli.run_cmd import settings_or_exit
 from nominations.clock import Clock
 from nominations.db.engine import Database
+from nominations.db.migrate import SchemaRevisionError
+from nominations.db.revision_check import check_revision
 from nominations.errors import NominationsError
 from nominations.services import network_admin
 
@@ -24,7 +23,6 @@ app = typer.Typer(no_args_is_help=True, help="Add and list networks.")
 
 # Whoever runs these commands acts as the network's coordinator; there are no accounts to name.
 CLI_ACTOR = Actor("coordinator", "cli")
-NO_SCHEMA = "the database has no tables yet: run `nominations db init` first"
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -34,18 +32,14 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 @contextmanager
 def open_database() -> Iterator[tuple[Database, Clock]]:
-    """The configured database and clock; refuses one without tables, and creates nothing."""
+    """The configured database and clock; refuses one not at this release's revision, creates nothing."""
     settings = settings_or_exit()
-    parsed = make_url(settings.database_url)
-    # Connecting to SQLite creates a missing file; do not leave an empty one behind.
-    path = parsed.database if parsed.get_backend_name() == "sqlite" else None
-    if path and path != ":memory:" and not Path(path).exists():
-        raise fail(NO_SCHEMA)
     db = Database(settings.database_url)
     try:
-        if not inspect(db.engine).has_table("organisation"):
-            raise fail(NO_SCHEMA)
+        check_revision(db)  # creates nothing: a missing SQLite file stays missing
         yield db, clock_from(settings)
+    except SchemaRevisionError as exc:
+        raise fail(str(exc), 2) from None
     except NominationsError as exc:
         raise fail(str(exc)) from None
     except IntegrityError:

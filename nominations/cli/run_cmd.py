@@ -1,4 +1,4 @@
-"""Commands that run things: the worker, the demo, the database schema."""
+"""Commands that run things: the worker, the server and the demo (the database's are in db_cmd)."""
 
 from __future__ import annotations
 
@@ -32,9 +32,9 @@ def worker(
     poll: Annotated[float, typer.Option(help="Seconds between polls when idle.", min=0.1)] = 5.0,
 ) -> None:
     """Fire due timers and send queued mail. Several may run at once; any may be killed."""
-    from nominations.bootstrap import build_app
+    from nominations.cli.db_cmd import app_or_exit
 
-    app = build_app(settings_or_exit())
+    app = app_or_exit(settings_or_exit())
     runner = app.worker()
     try:
         _run_worker(runner, once, poll)
@@ -61,7 +61,7 @@ def serve(
     """Serve the pages members reach from their emails (run `nominations worker` beside it)."""
     import uvicorn
 
-    from nominations.bootstrap import build_app
+    from nominations.cli.db_cmd import app_or_exit
     from nominations.web.app import create_app
 
     settings = settings_or_exit()
@@ -72,22 +72,9 @@ def serve(
             err=True,
         )
         raise typer.Exit(2)
-    web = create_app(build_app(settings), settings.secret_key.get_secret_value())
+    web = create_app(app_or_exit(settings), settings.secret_key.get_secret_value())
     # 30 s, not uvicorn's 5: under load a starved loop can time out a connection mid-request.
     uvicorn.run(web, host=host, port=port, log_level="info", timeout_keep_alive=30)
-
-
-def db_init() -> None:
-    """Create the tables and the audit chain's first link (safe to run again)."""
-    from nominations.db.engine import Database
-
-    settings = settings_or_exit()
-    db = Database(settings.database_url)
-    try:
-        db.create_schema()
-    finally:
-        db.dispose()
-    print(f"database ready: {settings.database_url}")
 
 
 def demo(
@@ -109,6 +96,6 @@ def register(app: typer.Typer) -> None:
     app.command()(worker)
     app.command()(serve)
     app.command()(demo)
-    db = typer.Typer(no_args_is_help=True, help="The database.")
-    db.command("init")(db_init)
-    app.add_typer(db, name="db")
+    from nominations.cli import db_cmd
+
+    db_cmd.register(app)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from nominations.audit import GENESIS_HASH
@@ -18,6 +19,7 @@ from nominations.db import document_models as _document_models  # noqa: F401
 from nominations.db import models as _models  # noqa: F401  (registers the tables)
 from nominations.db import term_models as _term_models  # noqa: F401
 from nominations.db.models import AuditHead
+from nominations.errors import DatabaseUnavailableError
 
 
 def normalise_url(url: str) -> str:
@@ -68,15 +70,36 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session inside one transaction: committed on success, rolled back on error."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        """A session inside one transaction: committed on success, rolled back on error.
+
+        A connection lost on the way raises DatabaseUnavailableError, saying whether the commit
+        had been sent (then nobody knows if it landed) or not (then nothing was written).
+        """
+        with Session(self.engine, expire_on_commit=False) as session:
+            committing = False
+            try:
+                with session.begin():
+                    yield session
+                    session.flush()
+                    committing = True
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                raise DatabaseUnavailableError(committing=committing) from exc
 
     def create_schema(self) -> None:
-        """Create every table, the audit guards and the chain's genesis row (idempotent)."""
+        """Create every table, the audit guards and the chain's genesis row, and record head (idempotent).
+
+        Straight from the models, for tests and benchmarks: faster than the migrations, and
+        held to the same schema by tests/integration/test_migrations.py. Real databases are
+        made and upgraded by `nominations db upgrade` (nominations.db.migrate).
+        """
+        from nominations.db.migrate import stamp_head
+
         SQLModel.metadata.create_all(self.engine)
         with self.engine.begin() as conn:
             audit_ddl.install(conn)
+            stamp_head(conn)
         with self.transaction() as session:
             if session.exec(select(AuditHead)).first() is None:
                 session.add(AuditHead(id=1, seq=0, hash=GENESIS_HASH))

@@ -219,7 +219,7 @@ def test_report_refusals_are_one_line(costed: Database, tmp_path: Path) -> None:
 
 def test_commands_refuse_a_database_without_tables(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'absent.db'}"
-    message = "the database has no tables yet: run `nominations db init` first"
-    refused(cli(url, "costs", "report"), 1, message)
-    refused(cli(url, "costs", "add", "--kind", "expense", "--amount", "1", "--vacancy", "1"), 1, message)
+    message = "the database has no tables yet: run `nominations db upgrade`"
+    refused(cli(url, "costs", "report"), 2, message)
+    refused(cli(url, "costs", "add", "--kind", "expense", "--amount", "1", "--vacancy", "1"), 2, message)
     assert not (tmp_path / "absent.db").exists()

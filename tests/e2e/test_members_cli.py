@@ -202,8 +202,8 @@ def test_a_database_without_tables_is_refused_and_not_created(tmp_path: Path) ->
     for args in (["network", "list"], ["members", "export"]):
         result = cli(f"sqlite:///{path}", *args)
         assert (result.exit_code, result.stderr) == (
-            1,
-            "the database has no tables yet: run `nominations db init` first\n",
+            2,
+            "the database has no tables yet: run `nominations db upgrade`\n",
         )
     assert not path.exists()
 
