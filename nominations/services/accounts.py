@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -26,8 +27,15 @@ INVITE_LASTS = timedelta(days=7)
 RESET_LASTS = timedelta(hours=2)
 MIN_PASSWORD = 12
 _HASHER = PasswordHasher()
-# Checked against when the email is unknown, so a wrong address takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a password anyone has")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the email is unknown, so a wrong address takes as long as a wrong password.
+
+    Made at first use, not import: hashing costs every process that imports the app ~64 MiB and 0.3 s.
+    """
+    return _HASHER.hash("not a password anyone has")
 
 
 class AccountError(NominationsError):
@@ -144,7 +152,7 @@ class Accounts:
         email = email.strip().lower()
         with self.db.transaction() as session:
             user = session.exec(select(User).where(User.email == email)).first()
-            stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+            stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
             try:
                 _HASHER.verify(stored, password)
                 ok = user is not None and user.password_hash is not None and user.status == "active"

@@ -95,7 +95,10 @@ class Digests:
     def _send(self, session: Session, network: Network, now: datetime) -> int:
         assert network.id is not None
         last = session.exec(
-            select(Digest).where(Digest.network_id == network.id).order_by(col(Digest.sent_at).desc())
+            select(Digest)
+            .where(Digest.network_id == network.id)
+            .order_by(col(Digest.sent_at).desc())
+            .limit(1)
         ).first()
         every = parse_duration(named_protocol(network.protocol).digest_every)
         if last is not None and last.sent_at is not None and now - last.sent_at < every:

@@ -48,8 +48,9 @@ def _fire_one(service: TransitionService, report: TimerReport) -> bool:
     try:
         with service.db.transaction() as session:
             # The earliest due timer says which entity's timers go first; time order holds across them.
+            # LIMIT 1: `.first()` alone would still fetch every due timer, each time round.
             first = session.exec(
-                _due(now, report.deferred).order_by(col(Timer.due_at), col(Timer.id))
+                _due(now, report.deferred).order_by(col(Timer.due_at), col(Timer.id)).limit(1)
             ).first()
             if first is None:
                 return False

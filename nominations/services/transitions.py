@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, update
 
@@ -16,6 +16,7 @@ from nominations.errors import (
     ActionFailedError,
     ActorNotAllowedError,
     ConflictError,
+    DatabaseUnavailableError,
     NominationsError,
     NotFoundError,
     ReasonRequiredError,
@@ -61,16 +62,24 @@ class TransitionService:
         entity: str = "vacancy",
     ) -> Outcome:
         """Fire `trigger` in its own transaction; raise a TransitionRefused subclass if it is not done."""
-        with self.db.transaction() as session:
-            return self.fire_in(
-                session,
-                vacancy_id,
-                trigger,
-                actor=actor,
-                reason=reason,
-                expected_version=expected_version,
-                entity=entity,
-            )
+        for attempt in (1, 2):
+            try:
+                with self.db.transaction() as session:
+                    return self.fire_in(
+                        session,
+                        vacancy_id,
+                        trigger,
+                        actor=actor,
+                        reason=reason,
+                        expected_version=expected_version,
+                        entity=entity,
+                    )
+            except DatabaseUnavailableError as exc:
+                # Lost before the commit, nothing was written: once more on a fresh connection.
+                # Lost during it, the first try may have landed, and a second could double it.
+                if exc.committing or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def fire_in(
         self,
@@ -121,6 +130,8 @@ class TransitionService:
         try:
             log = EffectRunner(step, kind.domain).apply(attempt.intents)
         except (NominationsError, SQLAlchemyError, ValueError) as exc:
+            if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+                raise  # the unit of work is lost, not this action: Database.transaction says so
             raise ActionFailedError(
                 f"{trigger} on {entity} {vacancy_id} failed and was undone: {exc}"
             ) from exc

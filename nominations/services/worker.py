@@ -5,9 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import OperationalError
+
+from nominations.errors import DatabaseUnavailableError
 from nominations.mail.dispatch import OutboxDispatcher
 from nominations.services.timers import TimerReport, fire_due_timers
 from nominations.services.transitions import TransitionService
@@ -62,5 +66,12 @@ class Worker:
     async def run_forever(self, poll_seconds: float) -> None:
         """Poll for due work; a killed worker loses nothing (claims are transactional or leased)."""
         while True:
-            await self.run_until_idle()
+            try:
+                await self.run_until_idle()
+            except (DatabaseUnavailableError, OperationalError) as exc:
+                # The unit of work in hand was rolled back (or its claim will lapse): wait, go again.
+                print(
+                    f"worker: database unavailable, trying again in {poll_seconds:g} s: {exc}",
+                    file=sys.stderr,
+                )
             await asyncio.sleep(poll_seconds)

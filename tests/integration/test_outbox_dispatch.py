@@ -27,8 +27,13 @@ def queue(db: Database, clock: FakeClock, count: int, to_email: str = "") -> lis
     with db.transaction() as session:
         rows = [
             queue_mail(
-                session, now=clock.now(), entity_type="vacancy", entity_id=1, template="ballot_open",
-                to_name=f"Contact {i}", to_email=to_email or f"contact{i}@org.example",
+                session,
+                now=clock.now(),
+                entity_type="vacancy",
+                entity_id=1,
+                template="ballot_open",
+                to_name=f"Contact {i}",
+                to_email=to_email or f"contact{i}@org.example",
                 rendered=RenderedMail(f"Ballot {i}", f"Text {i}\n", f"<p>HTML {i}</p>\n"),
             )
             for i in range(count)
@@ -37,9 +42,9 @@ def queue(db: Database, clock: FakeClock, count: int, to_email: str = "") -> lis
 
 
 def dispatcher(
-    db: Database, clock: FakeClock, port: int, worker_id: str = "w1", **options: object
+    db: Database, clock: FakeClock, port: int, worker_id: str = "w1", timeout: float = 5, **options: object
 ) -> OutboxDispatcher:
-    config = SmtpConfig(host="127.0.0.1", port=port, timeout=5, mail_from="network@example.org")
+    config = SmtpConfig(host="127.0.0.1", port=port, timeout=timeout, mail_from="network@example.org")
     return OutboxDispatcher(db, clock, config, worker_id=worker_id, **options)  # type: ignore[arg-type]
 
 
@@ -59,8 +64,7 @@ async def test_every_message_is_sent_once_over_a_few_reused_connections(
     assert received_ids(smtp_server) == {i: 1 for i in ids}
     assert 1 <= smtp_server.connections <= 4  # one connect per connection, not per message
     assert all(
-        r.status == "sent" and r.sent_at == clock.now() and r.claimed_by is None
-        for r in rows(db).values()
+        r.status == "sent" and r.sent_at == clock.now() and r.claimed_by is None for r in rows(db).values()
     )
     with db.transaction() as session:
         assert pending_count(session) == 0
@@ -267,9 +271,7 @@ def test_concurrent_claims_never_take_the_same_message(db: Database, clock: Fake
     assert all(owner[i] == f"w{n}" for n, ids in enumerate(taken) for i in ids)
 
 
-def test_a_claim_skips_rows_another_worker_has_locked_without_waiting(
-    db: Database, clock: FakeClock
-) -> None:
+def test_a_claim_skips_rows_another_worker_has_locked_without_waiting(db: Database, clock: FakeClock) -> None:
     if db.dialect != "postgresql":
         pytest.skip("row locks are a PostgreSQL matter; SQLite serialises whole transactions")
     queue(db, clock, 20)

@@ -1,0 +1,44 @@
+"""`nominations worker` as its own process against a test database, and what its mail server received."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from tests.utils.smtp import FaultyServer
+
+ROOT = Path(__file__).resolve().parents[2]
+MESSAGE_ID = re.compile(rb"^Message-ID: (\S+)", re.MULTILINE | re.IGNORECASE)
+
+
+def start_worker(url: str, server: FaultyServer, now: datetime, **settings: str) -> subprocess.Popen[str]:
+    """`nominations worker --once` at the frozen time `now`; `settings` are extra NOMINATIONS_* values."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("NOMINATIONS_")},
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "NOMINATIONS_DATABASE_URL": url,
+        "NOMINATIONS_SMTP_HOST": "127.0.0.1",
+        "NOMINATIONS_SMTP_PORT": str(server.port),
+        "NOMINATIONS_MAIL_FROM": "network@example.org",
+        "NOMINATIONS_FROZEN_CLOCK": now.isoformat(),
+        **{f"NOMINATIONS_{name.upper()}": value for name, value in settings.items()},
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "nominations", "worker", "--once"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def received(mail_dir: Path) -> Counter[str]:
+    """How many times each Message-ID arrived, read from the saved files (no full parse: thousands)."""
+    found: Counter[str] = Counter()
+    for path in mail_dir.glob("*.eml"):
+        match = MESSAGE_ID.search(path.read_bytes())
+        assert match is not None, f"{path} has no Message-ID"
+        found[match.group(1).decode()] += 1
+    return found
