@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from nominations.whole_numbers import whole_number
+
 RANKED = frozenset({"av", "scottish-stv", "meek-stv"})
 
 
@@ -43,11 +45,12 @@ def _ranking(form: Mapping[str, list[str]], known: Mapping[str, int]) -> list[in
         values = [v.strip() for v in form.get(f"rank-{key}", []) if v.strip()]
         if not values:
             continue
-        if len(values) > 1 or not values[0].isdigit() or int(values[0]) < 1:
+        rank = whole_number(values[0]) if len(values) == 1 else None
+        if rank is None or rank < 1:
             raise BallotChoiceError(
                 "Give each candidate you rank a number: 1 for your first choice, 2 for your second"
             )
-        ranks[candidate] = int(values[0])
+        ranks[candidate] = rank
     if not ranks:
         raise BallotChoiceError("Put 1 beside your first choice")
     order = sorted(ranks, key=ranks.__getitem__)

@@ -179,6 +179,8 @@ _TO_RANKS = bytes(b - 128 if 128 < b < 0xFE else {0xFE: 0, 10: 0xFF}.get(b, b) f
 _NOT_WEIGHT = bytes(b for b in range(256) if b not in b"0123456789\n")
 _AFTER_SPACE = bytes(0xFF if b == ord(" ") else 0 for b in range(256))  # all bits where a space is
 _SHAPE = bytes(ord("C") if b >= 128 else ord("D") if b in b"0123456789" else ord(".") for b in range(256))
+# No count comes near 10**18 papers; int() refuses numbers of over 4,300 digits with a ValueError.
+_DIGITS = 18
 _WEIGHTS = {b"%d" % w: w for w in range(1, 1000)}  # int() is slower than looking up a common weight
 
 
@@ -205,6 +207,8 @@ def _fast_rows(section: bytes, n: int) -> Rows | None:
             return None
     written = digits.split(b"\n")
     common = list(map(_WEIGHTS.get, written))
+    if None in common and max(map(len, written)) > _DIGITS:
+        return None  # a weight too long to be real: the careful reader says where
     weights = list(map(int, written)) if None in common else cast(list[int], common)
     return Rows(weights, joined.split(b"\xff"), numbers if n > 9 else None)
 
@@ -351,4 +355,4 @@ def _name(line: str, comma: bool, where: str) -> str:
 
 
 def _whole(token: str) -> int | None:
-    return int(token) if token.isascii() and token.isdigit() else None
+    return int(token) if token.isascii() and token.isdigit() and len(token) <= _DIGITS else None

@@ -30,13 +30,20 @@ class ParsedFile:
 def decode(data: bytes, source: str) -> str:
     """The file's text: UTF-8 with or without a byte order mark, or a refusal naming the line."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise MembersFileError(
             f"{source}: not UTF-8 text (line {line} has the byte 0x{data[exc.start]:02X}); "
             'save it as "CSV UTF-8" and import it again'
         ) from None
+    if (nul := data.find(b"\0")) >= 0:  # a spreadsheet's own format; PostgreSQL refuses it in text
+        line = data.count(b"\n", 0, nul) + 1
+        raise MembersFileError(
+            f"{source}: line {line} holds a NUL character, which CSV text never does; "
+            'save it as "CSV UTF-8" and import it again'
+        )
+    return text
 
 
 def _lines(text: str, progress: Progress | None) -> Iterator[str]:

@@ -1,4 +1,7 @@
-"""The accounts page's reading: every account, whom it works for, and whom an invitation may name."""
+"""The accounts page's reading: accounts in scope, whom each works for, whom an invitation may name.
+
+An admin of one network sees and names only that network's; an admin of none, every network's.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from sqlmodel import col, select
 from nominations.db.account_models import User
 from nominations.db.engine import Database
 from nominations.db.models import Network, Partnership
-from nominations.services.accounts import Accounts
+from nominations.services.audit_scope import in_network
+from nominations.services.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -28,15 +32,29 @@ class Directory:
     networks: list[tuple[int, str]]  # (id, name), by name
     partnerships: list[tuple[int, str]]  # (id, "partnership (network)"), by name
 
+    def offers(self, works_for: str) -> bool:
+        """Whether the form offered this choice ("network:3", "partnership:7")."""
+        kind, _, number = works_for.partition(":")
+        offered = self.networks if kind == "network" else self.partnerships if kind == "partnership" else []
+        return number.isdigit() and int(number) in {i for i, _ in offered}
 
-def directory(db: Database, accounts: Accounts) -> Directory:
-    """Every account by email, and the networks and partnerships an invitation may name."""
-    users: list[User] = accounts.list()
+
+def directory(db: Database, scope: Scope) -> Directory:
+    """The scope's accounts by email, and the networks and partnerships an invitation may name."""
     with db.transaction() as session:
-        networks = {n.id: n.name for n in session.exec(select(Network).order_by(col(Network.name)))}
+        mine = scope.where(User.network_id, User.partnership_id)
+        users = session.exec(select(User).where(mine).order_by(col(User.email))).all()
+        in_scope = in_network(scope, Network.id)
+        networks = {
+            n.id: n.name for n in session.exec(select(Network).where(in_scope).order_by(col(Network.name)))
+        }
         partnerships = {
             p.id: f"{p.name} ({networks.get(p.network_id, '')})"
-            for p in session.exec(select(Partnership).order_by(col(Partnership.name)))
+            for p in session.exec(
+                select(Partnership)
+                .where(scope.where(Partnership.network_id, Partnership.id))
+                .order_by(col(Partnership.name))
+            )
         }
 
     def works_for(user: User) -> str:

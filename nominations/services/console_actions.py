@@ -13,6 +13,7 @@ from nominations.actors import Actor
 from nominations.console_words import ENDING_TRIGGERS, trigger_label
 from nominations.errors import ConflictError, NominationsError, TransitionRefused
 from nominations.services.transitions import Outcome, TransitionService
+from nominations.whole_numbers import whole_number
 
 ACTOR_KIND = "coordinator"  # the buttons are the coordinator's; the role table guards who sees them
 CONFLICT = (
@@ -72,10 +73,10 @@ def fire_from_form(
     `now` is the entity's version and offers as just read: a form from an older page is a conflict.
     """
     trigger, reason = form.get("trigger", ""), form.get("reason", "").strip()
-    version, (current, offered) = form.get("version", ""), now
-    if not version.isdigit():
+    version, (current, offered) = whole_number(form.get("version", "")), now
+    if version is None:
         raise ActionFormError("The form had no version: reload the page and try again.", "actions")
-    if int(version) != current:
+    if version != current:
         raise ActionFormError(CONFLICT.format(entity=entity), "actions", conflict=True)
     offer = next((o for o in offered if o.trigger == trigger), None)
     if offer is not None and offer.reason_required and not reason:
@@ -88,7 +89,7 @@ def fire_from_form(
             trigger,
             actor=actor,
             reason=reason or None,
-            expected_version=int(version),
+            expected_version=version,
             entity=entity,
         )
     except ConflictError:

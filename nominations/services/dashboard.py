@@ -15,13 +15,16 @@ from nominations.db.models import Partnership
 from nominations.equality import EQUALITY_SECTORS
 from nominations.next_deadline import APPOINTMENT_FIELDS, VACANCY_FIELDS, Deadline, next_deadline
 from nominations.services.attention import needs_attention
+from nominations.services.attention_mail import Undelivered, undelivered_mail
 from nominations.services.dashboard_rows import DashboardFilter, appointment_rows, vacancy_rows
 from nominations.services.needs import Need
 from nominations.services.scope import Scope
 from nominations.services.workflows import WorkflowSet
+from nominations.whole_numbers import whole_number
 
 CAP = 50  # rows per state on the whole dashboard; a search or a filter finds the rest
 CAP_ONE_STATE = 500  # rows when the coordinator asked for one state
+MAIL_SHOWN = 50  # undelivered emails listed; the count says how many more there are
 WORKFLOWS = {"vacancy": ("vacancy", "expert"), "appointment": ("appointment",)}
 
 
@@ -46,6 +49,7 @@ class Dashboard:
     vacancies: list[Group]
     appointments: list[Group]
     needs: list[Need]
+    undelivered: Undelivered
     partnerships: dict[int, str]  # for the filter, in name order
     states: dict[str, list[str]]  # "vacancy" / "appointment": every state, in workflow order
     where: DashboardFilter
@@ -56,7 +60,7 @@ def read_filter(
 ) -> DashboardFilter:
     """The form's values as a filter; a value not on offer (an old or edited link) is no limit."""
     partnership, state, sector = (asked.get(k, "").strip() for k in ("partnership", "state", "sector"))
-    chosen = int(partnership) if partnership.isdigit() else None
+    chosen = whole_number(partnership)
     return DashboardFilter(
         chosen if chosen in partnerships else None,
         state if state in states else "",
@@ -66,9 +70,18 @@ def read_filter(
 
 
 def dashboard(
-    db: Database, workflows: WorkflowSet, clock: Clock, scope: Scope, asked: dict[str, str]
+    db: Database,
+    workflows: WorkflowSet,
+    clock: Clock,
+    scope: Scope,
+    asked: dict[str, str],
+    *,
+    account_mail: bool = False,
 ) -> Dashboard:
-    """The dashboard for `scope`, filtered by the form's `partnership`, `state`, `sector` and `q`."""
+    """The dashboard for `scope`, filtered by the form's `partnership`, `state`, `sector` and `q`.
+
+    `account_mail`: list undelivered invitations and resets too (for those who manage accounts).
+    """
     states = {entity: _states(workflows, names) for entity, names in WORKFLOWS.items()}
     final = {s for names in WORKFLOWS.values() for n in names for s in workflows[n].definition.final_states()}
     now = clock.now()
@@ -83,10 +96,12 @@ def dashboard(
         vacancies = vacancy_rows(session, scope, where, cap)
         appointments = appointment_rows(session, scope, where, cap)
         needs = needs_attention(session, scope, now, partnerships)
+        mail = undelivered_mail(session, scope, partnerships, accounts=account_mail, limit=MAIL_SHOWN)
     return Dashboard(
         _groups("vacancy", vacancies, states["vacancy"], final, partnerships, now),
         _groups("appointment", appointments, states["appointment"], final, partnerships, now),
         needs,
+        mail,
         partnerships,
         states,
         where,

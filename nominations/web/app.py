@@ -13,11 +13,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from nominations.bootstrap import App
-from nominations.errors import NominationsError, NotFoundError
+from nominations.errors import DatabaseUnavailableError, NominationsError, NotFoundError
 from nominations.paths import templates_dir
 from nominations.services.access import LinkError
 from nominations.web.auth import SESSION_SECONDS, Forbidden, SignInNeeded, sign_in_url
 from nominations.web.csrf import COOKIE, FIELD, CsrfSigner
+from nominations.web.input_guards import (
+    BodyTooLargeError,
+    CountedBody,
+    UnreadableFormError,
+    holds_nul,
+    names_no_id,
+    refuse_nul,
+)
 from nominations.web.limits import limiter
 
 MAX_BODY = 1_000_000  # bytes: a 1 MB statement is refused before it is read
@@ -56,6 +64,7 @@ class Pages:
         value = form.get(FIELD)
         if not self.signer.valid(request.cookies.get(COOKIE), value if isinstance(value, str) else None):
             raise CsrfError()
+        refuse_nul(form)  # every form passes here first: the one place to refuse what cannot be stored
 
 
 class CsrfError(NominationsError):
@@ -92,19 +101,60 @@ def create_app(app: App, secret_key: str) -> FastAPI:
 
     body_allowances: dict[str, int] = {}  # paths that take more than MAX_BODY (a file upload)
 
+    def too_much(request: Request, limit: int) -> Response:
+        return pages.error(
+            request,
+            413,
+            "That is too much to send",
+            f"What you sent is over {limit // 1_000_000} MB. Shorten it and try again.",
+        )
+
+    def unreadable(request: Request) -> Response:
+        return pages.error(
+            request,
+            400,
+            "That request could not be read",
+            "It held a character that cannot be stored (a NUL). Retype what you wrote and send it again.",
+        )
+
+    def not_understood(request: Request) -> Response:
+        return pages.error(
+            request, 400, "That request was not understood", "Go back and use the form on the page."
+        )
+
+    def page_not_found(request: Request, status: int) -> Response:
+        return pages.error(
+            request, status, "Page not found", "Check the address, or use the link in your email."
+        )
+
+    def limit_for(path: str) -> int:
+        return body_allowances.get(path, MAX_BODY)
+
+    # A body without a Content-Length (chunked) is counted as it is read, and refused past the limit.
+    web.add_middleware(CountedBody, limit_for=limit_for)
+
     @web.middleware("http")
-    async def limit_size(request: Request, call_next: Any) -> Response:
+    async def refuse_early(request: Request, call_next: Any) -> Response:
+        # What no route can use, refused before any reads it: too long a body, too long a number
+        # in the path (no id is), a NUL in the query string (PostgreSQL refuses it).
         length = request.headers.get("content-length")
-        limit = body_allowances.get(request.url.path, MAX_BODY)
+        limit = limit_for(request.url.path)
         if length is not None and (not length.isdigit() or int(length) > limit):
-            return pages.error(
-                request,
-                413,
-                "That is too much to send",
-                f"What you sent is over {limit // 1_000_000} MB. Shorten it and try again.",
-            )
+            return too_much(request, limit)
+        if names_no_id(request.url.path):
+            return page_not_found(request, 404)
+        if holds_nul(request.query_params.multi_items()):
+            return unreadable(request)
         response: Response = await call_next(request)
         return response
+
+    @web.exception_handler(BodyTooLargeError)
+    async def body_too_large(request: Request, exc: BodyTooLargeError) -> Response:
+        return too_much(request, exc.limit)
+
+    @web.exception_handler(UnreadableFormError)
+    async def unreadable_form(request: Request, exc: UnreadableFormError) -> Response:
+        return unreadable(request)
 
     @web.exception_handler(LinkError)
     async def link_error(request: Request, exc: LinkError) -> Response:
@@ -142,15 +192,21 @@ def create_app(app: App, secret_key: str) -> FastAPI:
     @web.exception_handler(StarletteHTTPException)
     async def not_found(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, StarletteHTTPException) else 404
-        return pages.error(
-            request, status, "Page not found", "Check the address, or use the link in your email."
-        )
+        if status == 400:  # the form parser's: a broken multipart body, too many fields, a field over 1 MB
+            return not_understood(request)
+        return page_not_found(request, status)
 
     @web.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        return pages.error(
-            request, 400, "That request was not understood", "Go back and use the form on the page."
-        )
+        return not_understood(request)
+
+    @web.exception_handler(DatabaseUnavailableError)
+    async def database_lost(request: Request, exc: DatabaseUnavailableError) -> Response:
+        if exc.committing:
+            advice = "Your change may or may not have been saved. Reload the page before you try again."
+        else:
+            advice = "Nothing was saved. Wait a moment and try again."
+        return pages.error(request, 503, "We lost the connection to the database", advice)
 
     @web.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:

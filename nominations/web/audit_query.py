@@ -8,6 +8,7 @@ from datetime import date
 from nominations.errors import NominationsError
 from nominations.services.audit_browse import AuditFilter
 from nominations.services.audit_subjects import Subject
+from nominations.whole_numbers import whole_number
 from nominations.workflow.vocabulary import ACTOR_KINDS
 
 HISTORY_KINDS = ("vacancy", "organisation", "appointment", "user")
@@ -38,17 +39,17 @@ def read_log_query(values: dict[str, str]) -> LogQuery:
     fields, errors = query.values, query.errors
     subjects = []
     if fields["vacancy"]:
-        if fields["vacancy"].isdigit():
-            subjects.append(Subject("vacancy", int(fields["vacancy"])))
+        if (vacancy := whole_number(fields["vacancy"])) is not None:
+            subjects.append(Subject("vacancy", vacancy))
         else:
             errors["vacancy"] = "Enter the vacancy's number, like 12"
-    if fields["organisation"].isdigit():
-        subjects.append(Subject("organisation", int(fields["organisation"])))
+    if (organisation := whole_number(fields["organisation"])) is not None:
+        subjects.append(Subject("organisation", organisation))
     elif fields["organisation"]:
         errors["organisation"] = "Choose a member organisation from the list"
     kind, _, number = fields["person"].partition(":")
-    if kind in {"user", "appointment"} and number.isdigit():
-        subjects.append(Subject(kind, int(number)))
+    if kind in {"user", "appointment"} and (person := whole_number(number)) is not None:
+        subjects.append(Subject(kind, person))
     elif fields["person"]:
         errors["person"] = "Choose a person from the list"
     if fields["actor"] and fields["actor"] not in ACTOR_KINDS:
@@ -70,9 +71,9 @@ def read_history_subject(values: dict[str, str]) -> Subject:
     if len(given) != 1:
         raise HistoryQueryError("Ask for the history of one vacancy, organisation, appointment or account.")
     [(kind, value)] = given.items()
-    if not value.isdigit():
+    if (number := whole_number(value)) is None:
         raise HistoryQueryError(f"The {kind} {value!r} is not a number.")
-    return Subject(kind, int(value))
+    return Subject(kind, number)
 
 
 def _day(text: str, name: str, label: str, errors: dict[str, str]) -> date | None:
@@ -86,4 +87,4 @@ def _day(text: str, name: str, label: str, errors: dict[str, str]) -> date | Non
 
 
 def _cursor(text: str) -> int | None:
-    return int(text) if text.strip().isdigit() else None
+    return whole_number(text.strip())

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from nominations.equality import EQUALITY_SECTORS
 from nominations.services.participation import SeatRequest
+from nominations.whole_numbers import whole_number
 
 KINDS = {
     "representative": (
@@ -64,9 +65,10 @@ def _whole(value: str, allowed: range, missing: str, what: str) -> tuple[int | N
     text = value.strip()
     if not text:
         return None, missing
-    if not text.isdigit() or int(text) not in allowed:
+    number = whole_number(text)
+    if number is None or number not in allowed:
         return None, f"{what} must be a whole number from {allowed[0]} to {allowed[-1]}"
-    return int(text), None
+    return number, None
 
 
 def parse_request(values: Mapping[str, str], *, has_pdf: bool, pdf_error: str | None = None) -> SeatRequest:

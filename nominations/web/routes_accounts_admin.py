@@ -12,9 +12,11 @@ from nominations.errors import NotFoundError
 from nominations.roles import ROLE_PURPOSE, ROLES
 from nominations.services.account_directory import AccountLine, directory
 from nominations.services.accounts import AccountError, SignedIn
+from nominations.services.scope import scope_of
 from nominations.web.auth import require
 from nominations.web.console_pages import render_console
 from nominations.web.deps import app_of, pages_of
+from nominations.whole_numbers import whole_number
 
 router = APIRouter()
 Admin = Annotated[SignedIn, Depends(require("users.manage"))]
@@ -40,7 +42,7 @@ async def _page(
     status: int = 200,
 ) -> Response:
     app = app_of(request)
-    found = await run_in_threadpool(directory, app.db, app.accounts)
+    found = await run_in_threadpool(directory, app.db, scope_of(user))
     notice = None
     if (line := _find(found.accounts, invited)) is not None:
         notice = f"We have emailed {line.name} ({line.email}) an invitation to choose a password."
@@ -78,9 +80,10 @@ def _check(values: dict[str, str]) -> tuple[dict[str, str], dict[str, int | None
     role = values["role"]
     if role not in ROLES:
         errors["role"] = "Select the person's role"
-    kind, _, number = values["works_for"].partition(":")
+    kind, _, written = values["works_for"].partition(":")
+    number = whole_number(written)
     scope: dict[str, int | None] = {"network_id": None, "partnership_id": None}
-    if kind not in {"network", "partnership"} or not number.isdigit():
+    if kind not in {"network", "partnership"} or number is None:
         errors["works_for"] = "Select the network or partnership they work for"
     elif role == "partnership" and kind != "partnership":
         errors["works_for"] = "A partnership contact speaks for one partnership: select it"
@@ -89,7 +92,7 @@ def _check(values: dict[str, str]) -> tuple[dict[str, str], dict[str, int | None
             f"Only a partnership contact works for a partnership: select the {role}'s network"
         )
     else:
-        scope[f"{kind}_id"] = int(number)
+        scope[f"{kind}_id"] = number
     return errors, scope
 
 
@@ -99,6 +102,11 @@ async def invite(request: Request, user: Admin) -> Response:
     form = await request.form()
     values = {name: str(form.get(name) or "") for name in FIELDS}
     errors, scope = _check(values)
+    offered = await run_in_threadpool(directory, app_of(request).db, scope_of(user))
+    if not errors and not offered.offers(values["works_for"]):
+        # Another network's is not shown to exist: the same words as for one that does not.
+        kind, _, number = values["works_for"].partition(":")
+        errors["works_for"] = f"There is no {kind} {number}"
     if not errors:
         try:
             account_id, _ = await run_in_threadpool(
@@ -117,9 +125,8 @@ def _sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-async def _account(request: Request, account_id: int) -> AccountLine:
-    app = app_of(request)
-    lines = (await run_in_threadpool(directory, app.db, app.accounts)).accounts
+async def _account(request: Request, user: SignedIn, account_id: int) -> AccountLine:
+    lines = (await run_in_threadpool(directory, app_of(request).db, scope_of(user))).accounts
     line = _find(lines, str(account_id))
     if line is None:
         raise NotFoundError(f"there is no account {account_id}")
@@ -128,7 +135,7 @@ async def _account(request: Request, account_id: int) -> AccountLine:
 
 @router.get("/console/accounts/{account_id:int}/disable", response_class=HTMLResponse)
 async def confirm_disable(request: Request, account_id: int, user: Admin) -> Response:
-    account = await _account(request, account_id)
+    account = await _account(request, user, account_id)
     own = account.id == user.user_id
     return render_console(request, "accounts_disable.html", user, account=account, own=own)
 
@@ -136,7 +143,7 @@ async def confirm_disable(request: Request, account_id: int, user: Admin) -> Res
 @router.post("/console/accounts/{account_id:int}/disable", response_class=HTMLResponse)
 async def disable(request: Request, account_id: int, user: Admin) -> Response:
     await pages_of(request).check_csrf(request)
-    account = await _account(request, account_id)
+    account = await _account(request, user, account_id)
     own = account.id == user.user_id  # disabling yourself could leave nobody to manage accounts
     if own or account.status == "disabled":
         status = 400 if own else 200

@@ -17,6 +17,7 @@ from nominations.services.cost_report import GROUPINGS, CostFilter, cost_report,
 from nominations.services.costs import CostError
 from nominations.web.auth import require
 from nominations.web.deps import app_of, pages_of
+from nominations.whole_numbers import whole_number
 
 router = APIRouter()
 DateText = Annotated[str, Query(alias="from")]
@@ -31,9 +32,10 @@ def _filter(start: str, end: str, network: str) -> CostFilter:
         except ValueError:
             raise CostError(f"The {label} date {text!r} is not a date like 2026-03-31.") from None
 
-    if network.strip() and not network.strip().isdigit():
+    number = whole_number(network.strip())
+    if network.strip() and number is None:
         raise CostError(f"The network {network!r} is not a network's number.")
-    return CostFilter(day(start, "from"), day(end, "to"), int(network) if network.strip() else None)
+    return CostFilter(day(start, "from"), day(end, "to"), number)
 
 
 def _refused(request: Request, exc: CostError) -> HTMLResponse:

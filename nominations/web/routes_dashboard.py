@@ -6,6 +6,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from nominations.roles import may
 from nominations.services.accounts import SignedIn
 from nominations.services.dashboard import dashboard
 from nominations.services.scope import scope_of
@@ -21,7 +22,14 @@ async def dashboard_page(request: Request, user: SignedIn) -> Response:
     app = app_of(request)
     asked = {name: value for name in ASKED if (value := request.query_params.get(name))}
     view = await run_in_threadpool(
-        dashboard, app.db, app.transitions.workflows, app.clock, scope_of(user), asked
+        lambda: dashboard(
+            app.db,
+            app.transitions.workflows,
+            app.clock,
+            scope_of(user),
+            asked,
+            account_mail=may(user.role, "users.manage"),
+        )
     )
     filtered = any(asked.values())
     return render_console(

@@ -11,6 +11,7 @@ from nominations.services.reviews import TEXT_LIMIT, ReviewError
 from nominations.web.deps import app_of, pages_of
 from nominations.web.routes_nominate import _text
 from nominations.web.routes_representative import sentence
+from nominations.whole_numbers import whole_number
 
 router = APIRouter()
 RATINGS = [
@@ -58,7 +59,7 @@ async def feedback_submit(request: Request, token: str) -> HTMLResponse:
     await pages_of(request).check_csrf(request)
     form = await request.form()
     values = {name: _text(form, name) for name in ("rating", "worthwhile", "comment")}
-    rating = int(values["rating"]) if values["rating"].isdigit() else 0
+    rating = whole_number(values["rating"]) or 0
     try:
         view = await run_in_threadpool(page.give, token, rating, values["worthwhile"], values["comment"])
     except ReviewError as exc:

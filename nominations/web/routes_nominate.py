@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from nominations.eligibility import NominationInput, word_count
 from nominations.services.nominating import FormErrors
 from nominations.web.deps import app_of, pages_of
+from nominations.whole_numbers import whole_number
 
 router = APIRouter()
 
@@ -23,7 +24,8 @@ def _input(form: FormData, seconders_required: int) -> NominationInput:
     seconders = []
     for i in range(seconders_required):
         raw = _text(form, f"seconder_{i + 1}")
-        seconders.append(int(raw) if raw.isdigit() else -1)
+        number = whole_number(raw)
+        seconders.append(-1 if number is None else number)
     declared = {k.removeprefix("declaration-") for k in form if k.startswith("declaration-")}
     return NominationInput(
         nominee_name=_text(form, "nominee_name"),

@@ -13,6 +13,7 @@ from nominations.services.panel import Panel
 from nominations.services.panel_views import SheetView
 from nominations.web.deps import app_of, pages_of
 from nominations.web.routes_nominate import _text
+from nominations.whole_numbers import whole_number
 
 router = APIRouter()
 
@@ -25,7 +26,7 @@ def _entries(form: FormData, view: SheetView) -> list[ScoreInput]:
         for i in range(len(view.criteria)):
             raw, reason = _text(form, score_field(nid, i)), _text(form, reason_field(nid, i))
             if raw or reason.strip():
-                entries.append(ScoreInput(nid, i, int(raw) if raw.isdigit() else None, reason))
+                entries.append(ScoreInput(nid, i, whole_number(raw), reason))
     return entries
 
 

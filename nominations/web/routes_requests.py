@@ -17,6 +17,7 @@ from nominations.web.auth import Forbidden, require
 from nominations.web.console_pages import render_console
 from nominations.web.deps import app_of, pages_of
 from nominations.web.request_form import KINDS, TEXTS, RequestFormError, parse_request
+from nominations.whole_numbers import whole_number
 
 router = APIRouter()
 NEW = "/console/requests/new"
@@ -155,7 +156,7 @@ async def resubmit(request: Request, vacancy_id: int, user: Creator) -> Response
     answer = form.get("answer")
     answer = answer.strip() if isinstance(answer, str) else ""
     version = form.get("version")
-    expected = int(version) if isinstance(version, str) and version.isdigit() else None
+    expected = whole_number(version) if isinstance(version, str) else None
     values = {"answer": answer}
     if not answer:
         errors = {"answer": "Enter the information the coordinator asked for"}

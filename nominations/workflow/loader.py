@@ -16,6 +16,7 @@ from nominations.errors import WorkflowDefinitionError
 from nominations.paths import workflows_dir
 from nominations.workflow.definition import StateDef, TransitionDef, WorkflowDef, parse_action
 from nominations.workflow.durations import is_duration
+from nominations.workflow.safe_yaml import MarkedLoader
 
 Loc = tuple[str | int, ...]
 _NAMED_BY_USER = frozenset({"states", "parameters", "args"})  # mappings whose keys are names
@@ -163,7 +164,7 @@ def _parse(path: Path, noun: str, expected: str) -> tuple[yaml.Node, dict[str, A
         line = raw[: exc.start].count(b"\n") + 1
         raise fail(line, f"not UTF-8 text: byte {raw[exc.start]:#04x} cannot be read") from None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = MarkedLoader(text)
     except yaml.reader.ReaderError as exc:  # a control character; YAML refuses the whole file
         line = text[: exc.position].count("\n") + 1
         raise fail(line, f"the character U+{exc.character:04X} is not allowed in YAML") from None
