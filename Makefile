@@ -28,9 +28,9 @@ test: $(STAMP) chromium
 	$(BIN)/mypy nominations
 	$(BIN)/pytest --cov --cov-report=term:skip-covered
 
+# bench/run writes bench/RESULTS.md (PostgreSQL rows when NOMINATIONS_TEST_POSTGRES_URL is set).
 bench: $(STAMP)
-	$(BIN)/python bench/durable_transitions.py
-	$(BIN)/python bench/ballots.py
+	bench/run
 	$(BIN)/python bench/counting.py
 	$(BIN)/python bench/dashboard.py
 
