@@ -36,7 +36,7 @@ from nominations.db.models import (
 from nominations.mail.outbox import new_message_id
 from nominations.services.audit_verify import verify
 from tests.utils.smtp import FaultyServer
-from tests.utils.workers import received, start_worker
+from tests.utils.workers import received, report, start_worker
 
 pytestmark = pytest.mark.slow
 
@@ -170,8 +170,12 @@ def test_four_workers_share_ten_thousand_timers_and_ten_thousand_emails(
         assert worker.returncode == 0, output
     fired = [int(re.search(r"timers fired (\d+)", out).group(1)) for out in outputs]  # type: ignore[union-attr]
     sent = [int(re.search(r"mail sent (\d+)", out).group(1)) for out in outputs]  # type: ignore[union-attr]
-    print(f"\ntimers fired per worker {fired}; mail sent per worker {sent}")
-    print(f"lock waits seen in {sampler.samples} samples: {dict(sampler.waits) or 'none'}")
+    report(
+        "many-workers",
+        [f"timers fired per worker {fired}; mail sent per worker {sent}",
+         f"lock waits seen in {sampler.samples} samples of pg_stat_activity:",
+         *(f"  {n:>6}  {kind}" for kind, n in sampler.waits.most_common())],
+    )  # fmt: skip
 
     assert sum(fired) == TIMERS and all(fired), fired  # every worker took a share
     with postgres_db.transaction() as session:
@@ -189,7 +193,7 @@ def test_four_workers_share_ten_thousand_timers_and_ten_thousand_emails(
     assert set(arrivals) == {message_id for message_id, _ in outbox}  # none lost
     assert {n for n in arrivals.values()} == {1}  # none twice
     assert sum(sent) == EMAILS + TIMERS
-    report = verify(postgres_db)
-    assert report.ok and report.count == TIMERS, report
+    verified = verify(postgres_db)
+    assert verified.ok and verified.count == TIMERS, verified
     # Claims skip what another worker holds, so no worker ever waits for another's work.
     assert CLAIM not in sampler.waits, sampler.waits

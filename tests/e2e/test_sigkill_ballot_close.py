@@ -30,7 +30,7 @@ from nominations.db.models import AuditEvent, BallotPaper, ElectionResult, Outbo
 from nominations.services.audit_verify import verify
 from tests.integration.conftest import World, make_world
 from tests.utils.smtp import FaultyServer
-from tests.utils.workers import received, start_worker
+from tests.utils.workers import received, report, start_worker
 
 pytestmark = pytest.mark.slow
 
@@ -131,7 +131,6 @@ def test_twenty_kills_during_a_large_send_and_a_ballot_close_lose_and_double_not
         output, _ = final.communicate(timeout=600)
         assert final.returncode == 0, output
         arrivals = received(tmp_path / "mail")
-    print("\nwhere each kill landed:\n  " + "\n  ".join(landed))
 
     with database.transaction() as session:
         actions = Counter(
@@ -160,7 +159,8 @@ def test_twenty_kills_during_a_large_send_and_a_ballot_close_lose_and_double_not
     assert len(outbox) > 1_500  # the large send: calls, ballot papers, reminders
     assert set(arrivals) == {message_id for message_id, _ in outbox}  # every email at least once
     duplicates = sum(n - 1 for n in arrivals.values())
-    print(f"{len(outbox)} emails, {duplicates} delivered twice after {KILLS} kills")
+    summary = f"{len(outbox)} emails, {duplicates} delivered twice after {KILLS} kills"
+    report(f"sigkill-{database.dialect}", [summary, "where each kill landed:", *landed])
     assert duplicates <= KILLS * CONCURRENCY  # at most the message each connection had in the air
-    report = verify(database)
-    assert report.ok, report
+    verified = verify(database)
+    assert verified.ok, verified

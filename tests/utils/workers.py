@@ -42,3 +42,12 @@ def received(mail_dir: Path) -> Counter[str]:
         assert match is not None, f"{path} has no Message-ID"
         found[match.group(1).decode()] += 1
     return found
+
+
+def report(name: str, lines: list[str]) -> Path:
+    """Keep a fault test's figures (kills, duplicates, lock waits) in artifacts/faults/NAME.txt for CI."""
+    path = ROOT / "artifacts" / "faults" / f"{name}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n" + "\n".join(lines))
+    return path
