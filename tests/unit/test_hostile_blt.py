@@ -15,22 +15,10 @@ from nominations.cli import app
 from nominations.counting.blt import BltError, parse_blt
 from nominations.counting.methods import count_file
 from nominations.counting.model import CountingError
+from tests.unit.test_blt import QUOTED as SAMPLE
 from tests.utils.hostile import texts
 
 WARDS = Path(__file__).resolve().parents[3] / "shared" / "data" / "scotland-stv"
-SAMPLE = """4 2
--4
-(b1) 3 1 2 0
-2 2 - 3 0
-1 3 0
-4 0
-0
-"Karen ""Kaz"" CONAGHAN"
-"Sasha BRYDON" "Scottish Labour Party"
-  Brian WALKER (C)
-"Withdrawn Person"
-"Ward 3 - Dumbarton"
-"""
 COMMAS = '3,1,\r\n2,1,3,0,\r\n1,2,0,\r\n0,\r\nAnn,SMITH\r\n"Bo, Jr",\r\nCy,\r\nThe title,\r\n'
 # Small real files when the Scottish data is here (a few hundred bytes each), and the dialects above.
 REAL = (

@@ -7,12 +7,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from nominations.actors import Actor
 from nominations.services import dashboard as dashboard_module
-from nominations.services.dashboard import dashboard
-from nominations.services.scope import Scope
 from tests.integration.test_appointment_term import (
     appointments,
     filled_seat,
@@ -22,6 +19,7 @@ from tests.integration.test_appointment_term import (
 )
 from tests.utils.console import PASSWORD, sign_in_as
 from tests.utils.console_seats import nominate_with_seconder, open_call, other_network, seat
+from tests.utils.dashboard_queries import dashboard_selects
 from tests.utils.seats import add_partnership
 from tests.web.conftest import Site
 
@@ -242,20 +240,9 @@ def test_the_dashboard_asks_the_database_the_same_few_questions_however_many_sea
             seat(world, f"Request {i}")
 
     def selects() -> tuple[list[str], int]:
-        statements: list[str] = []
-
-        def count(*args: object) -> None:
-            statements.append(str(args[2]))
-
-        event.listen(world.app.db.engine, "before_cursor_execute", count)
-        try:
-            view = dashboard(
-                world.app.db, world.app.transitions.workflows, world.clock, Scope(world.network_id), {}
-            )
-        finally:
-            event.remove(world.app.db.engine, "before_cursor_execute", count)
+        statements, view = dashboard_selects(world)
         [incomplete] = [len(n.items) for n in view.needs if n.key == "incomplete"]
-        return [s for s in statements if s.lstrip().upper().startswith("SELECT")], incomplete
+        return statements, incomplete
 
     add(0, 1)
     few, one = selects()

@@ -13,7 +13,6 @@ from datetime import timedelta
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import event
 from sqlmodel import col, select
 
 from nominations.actors import Actor
@@ -22,11 +21,10 @@ from nominations.mail.dispatch import OutboxDispatcher
 from nominations.mail.outbox import RetryPolicy, queue_mail
 from nominations.mail.render import RenderedMail
 from nominations.mail.transport import SmtpConfig
-from nominations.services.dashboard import dashboard
-from nominations.services.scope import Scope
 from tests.utils.browser import assert_accessible, chromium_page, needs_chromium
 from tests.utils.console import PASSWORD, sign_in_as
 from tests.utils.console_seats import open_call, other_network, seat
+from tests.utils.dashboard_queries import dashboard_selects
 from tests.utils.smtp import FaultyServer, received_ids, smtp_server
 from tests.web.conftest import Site
 from tests.web.test_dashboard import need
@@ -199,19 +197,8 @@ def test_the_list_costs_one_query_however_many_emails_failed(site: Site) -> None
                 row.status, row.attempts, row.last_error = "failed", 1, "550 5.1.1 No such user"
 
     def selects() -> tuple[int, int]:
-        statements: list[str] = []
-
-        def count(*args: object) -> None:
-            statements.append(str(args[2]))
-
-        event.listen(world.app.db.engine, "before_cursor_execute", count)
-        try:
-            view = dashboard(
-                world.app.db, world.app.transitions.workflows, world.clock, Scope(world.network_id), {}
-            )
-        finally:
-            event.remove(world.app.db.engine, "before_cursor_execute", count)
-        return sum(s.lstrip().upper().startswith("SELECT") for s in statements), view.undelivered.total
+        statements, view = dashboard_selects(world)
+        return len(statements), view.undelivered.total
 
     fail(1)
     few, one = selects()
