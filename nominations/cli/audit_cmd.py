@@ -11,10 +11,10 @@ from typing import Annotated
 
 import typer
 from rich.progress import Progress
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from nominations.db.engine import Database
+from nominations.db.revision_check import missing_sqlite_file
 from nominations.errors import SettingsError
 from nominations.services import audit_export, audit_log, audit_verify
 from nominations.settings import load_settings
@@ -41,10 +41,7 @@ def _audit_database() -> Iterator[Database]:
         url = load_settings().database_url
     except SettingsError as exc:
         raise _fail(str(exc), 2) from None
-    parsed = make_url(url)
-    # Connecting to SQLite creates a missing file; do not leave an empty one behind.
-    path = parsed.database if parsed.get_backend_name() == "sqlite" else None
-    if path and path != ":memory:" and not Path(path).exists():
+    if missing_sqlite_file(url):  # do not leave an empty one behind
         raise _fail(NO_TRAIL, 1)
     db = Database(url)
     try:

@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from nominations.actors import Actor
 from nominations.bootstrap import clock_from
+from nominations.cli.db_cmd import database_or_exit
 from nominations.cli.run_cmd import settings_or_exit
 from nominations.clock import Clock
 from nominations.db.engine import Database
-from nominations.db.migrate import SchemaRevisionError
 from nominations.db.revision_check import check_revision
 from nominations.errors import NominationsError
 from nominations.services import network_admin
@@ -36,10 +36,9 @@ def open_database() -> Iterator[tuple[Database, Clock]]:
     settings = settings_or_exit()
     db = Database(settings.database_url)
     try:
-        check_revision(db)  # creates nothing: a missing SQLite file stays missing
+        with database_or_exit():  # the same one line and exit 2 as every other command
+            check_revision(db)  # creates nothing: a missing SQLite file stays missing
         yield db, clock_from(settings)
-    except SchemaRevisionError as exc:
-        raise fail(str(exc), 2) from None
     except NominationsError as exc:
         raise fail(str(exc)) from None
     except IntegrityError:

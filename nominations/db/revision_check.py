@@ -15,8 +15,8 @@ NO_TABLES = "the database has no tables yet: run `nominations db upgrade`"
 NO_REVISION = "the database was made before migrations and records no revision: run `nominations db upgrade`"
 
 
-def _missing_file(url: str) -> bool:
-    # Connecting to SQLite creates a missing file; a check must not leave an empty one behind.
+def missing_sqlite_file(url: str) -> bool:
+    """Whether `url` names a SQLite file that is not there (connecting would create it empty)."""
     parsed = make_url(url)
     path = parsed.database if parsed.get_backend_name() == "sqlite" else None
     return bool(path) and path != ":memory:" and not Path(str(path)).exists()
@@ -27,7 +27,7 @@ def check_revision(db: Database) -> None:
 
     Connection errors propagate: a database that cannot be reached is not one without tables.
     """
-    if _missing_file(db.url):
+    if missing_sqlite_file(db.url):
         raise SchemaRevisionError(NO_TABLES)
     with db.engine.connect() as conn:
         try:

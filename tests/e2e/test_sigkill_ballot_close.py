@@ -29,8 +29,8 @@ from nominations.db.engine import Database
 from nominations.db.models import AuditEvent, BallotPaper, ElectionResult, OutboxMessage, Timer, Vacancy
 from nominations.services.audit_verify import verify
 from tests.integration.conftest import World, make_world
-from tests.utils.smtp import FaultyServer
-from tests.utils.workers import received, report, start_worker
+from tests.utils.smtp import FaultyServer, received_ids
+from tests.utils.workers import report, start_worker, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -79,13 +79,6 @@ def chain_length(db: Database) -> int:
         return int(conn.exec_driver_sql("SELECT seq FROM audit_head").scalar_one())
 
 
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.002)
-
-
 def phase(db: Database, vacancies: list[int]) -> str:
     with db.transaction() as session:
         states = Counter(session.exec(select(Vacancy.status).where(col(Vacancy.id).in_(vacancies))).all())
@@ -130,7 +123,7 @@ def test_twenty_kills_during_a_large_send_and_a_ballot_close_lose_and_double_not
         final = start_worker(database.url, server, closes_at + KILLS * (LEASE + timedelta(seconds=1)))
         output, _ = final.communicate(timeout=600)
         assert final.returncode == 0, output
-        arrivals = received(tmp_path / "mail")
+        arrivals = received_ids(server)
 
     with database.transaction() as session:
         actions = Counter(

@@ -6,9 +6,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,11 +17,12 @@ from nominations.db.engine import Database
 from nominations.db.models import OutboxMessage
 from nominations.mail.outbox import queue_mail
 from nominations.mail.render import RenderedMail
+from tests.utils import workers
 from tests.utils.smtp import FaultyServer, received_ids
+from tests.utils.workers import wait_for
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=300)
 CONCURRENCY = 4
@@ -37,8 +35,13 @@ def seed(database: Path) -> list[str]:
     with db.transaction() as session:
         rows = [
             queue_mail(
-                session, now=START, entity_type="vacancy", entity_id=1, template="ballot_open",
-                to_name=f"Contact {i}", to_email=f"contact{i}@org.example",
+                session,
+                now=START,
+                entity_type="vacancy",
+                entity_id=1,
+                template="ballot_open",
+                to_name=f"Contact {i}",
+                to_email=f"contact{i}@org.example",
                 rendered=RenderedMail(f"Ballot {i}", f"Text {i}\n", f"<p>HTML {i}</p>\n"),
             )
             for i in range(TOTAL)
@@ -58,29 +61,11 @@ def statuses(database: Path) -> dict[str, int]:
         db.dispose()
 
 
-def start_worker(database: Path, server: FaultyServer, now: datetime, cwd: Path) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        "NOMINATIONS_DATABASE_URL": f"sqlite:///{database}",
-        "NOMINATIONS_SMTP_HOST": "127.0.0.1",
-        "NOMINATIONS_SMTP_PORT": str(server.port),
-        "NOMINATIONS_MAIL_FROM": "network@example.org",
-        "NOMINATIONS_MAIL_CONCURRENCY": str(CONCURRENCY),
-        "NOMINATIONS_MAIL_LEASE_SECONDS": str(int(LEASE.total_seconds())),
-        "NOMINATIONS_FROZEN_CLOCK": now.isoformat(),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "nominations", "worker", "--once"],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.005)
+def start_worker(database: Path, server: FaultyServer, now: datetime) -> subprocess.Popen[str]:
+    return workers.start_worker(
+        f"sqlite:///{database}", server, now,
+        mail_concurrency=str(CONCURRENCY), mail_lease_seconds=str(int(LEASE.total_seconds())),
+    )  # fmt: skip
 
 
 def kill(worker: subprocess.Popen[str]) -> None:
@@ -89,9 +74,9 @@ def kill(worker: subprocess.Popen[str]) -> None:
     worker.communicate(timeout=30)  # reaps it and closes its pipe
 
 
-def finish(database: Path, server: FaultyServer, cwd: Path) -> None:
+def finish(database: Path, server: FaultyServer) -> None:
     """Restart the worker once the dead one's leases have run out, and let it finish."""
-    worker = start_worker(database, server, START + LEASE + timedelta(seconds=1), cwd)
+    worker = start_worker(database, server, START + LEASE + timedelta(seconds=1))
     output, _ = worker.communicate(timeout=120)
     assert worker.returncode == 0, output
 
@@ -101,7 +86,7 @@ def test_a_worker_killed_while_the_server_holds_a_message_loses_nothing(tmp_path
     ids = seed(database)
     with FaultyServer(tmp_path / "mail") as server:
         server.handler.hold(60)  # message 60 and any after it wait, unanswered
-        worker = start_worker(database, server, START, tmp_path)
+        worker = start_worker(database, server, START)
         wait_for(server.handler.reached.is_set, "message 60 to arrive")
         accepted = len(server.paths)
         # Every message the server acknowledged is committed as sent before the kill, so this
@@ -114,7 +99,7 @@ def test_a_worker_killed_while_the_server_holds_a_message_loses_nothing(tmp_path
         assert accepted == 59 and len(server.paths) == 59  # the unanswered message was not kept
         assert statuses(database) == {"sent": 59, "queued": TOTAL - 59}
 
-        finish(database, server, tmp_path)
+        finish(database, server)
 
         assert received_ids(server) == {i: 1 for i in ids}
     assert statuses(database) == {"sent": TOTAL}
@@ -126,10 +111,10 @@ def test_a_worker_killed_at_any_moment_loses_nothing(tmp_path: Path, seed_value:
     ids = seed(database)
     after = random.Random(seed_value).randrange(5, TOTAL - 10)
     with FaultyServer(tmp_path / "mail") as server:
-        worker = start_worker(database, server, START, tmp_path)
+        worker = start_worker(database, server, START)
         wait_for(lambda: len(server.paths) >= after, f"{after} messages to arrive")
         kill(worker)  # wherever each connection is: mid-message, awaiting a reply, committing
-        finish(database, server, tmp_path)
+        finish(database, server)
 
         received = received_ids(server)
     assert set(received) == set(ids)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
-from collections import Counter
+import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from tests.utils.smtp import FaultyServer
 
 ROOT = Path(__file__).resolve().parents[2]
-MESSAGE_ID = re.compile(rb"^Message-ID: (\S+)", re.MULTILINE | re.IGNORECASE)
 
 
 def start_worker(url: str, server: FaultyServer, now: datetime, **settings: str) -> subprocess.Popen[str]:
@@ -34,14 +33,12 @@ def start_worker(url: str, server: FaultyServer, now: datetime, **settings: str)
     )  # fmt: skip
 
 
-def received(mail_dir: Path) -> Counter[str]:
-    """How many times each Message-ID arrived, read from the saved files (no full parse: thousands)."""
-    found: Counter[str] = Counter()
-    for path in mail_dir.glob("*.eml"):
-        match = MESSAGE_ID.search(path.read_bytes())
-        assert match is not None, f"{path} has no Message-ID"
-        found[match.group(1).decode()] += 1
-    return found
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    """Poll `condition` until it holds; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.002)
 
 
 def report(name: str, lines: list[str]) -> Path:
